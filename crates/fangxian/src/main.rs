@@ -1,0 +1,61 @@
+//! `fangxian`: the one binary. Glue only — every job lives in a library crate.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd_detect;
+
+/// 防线 fangxian — find, validate, count and legally assess Chinese personal information.
+#[derive(Debug, Parser)]
+#[command(name = "fangxian", version, about, long_about = None, propagate_version = true)]
+#[command(
+    after_help = "Exit status: 0 when PI was found (or the command succeeded), 1 when none was found, 2 on error."
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, clap::Args)]
+pub struct Global {
+    /// Print nothing but data and errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Find PI items in a text (or standard input) and print them, masked.
+    Detect(cmd_detect::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Detect(args) => cmd_detect::run(&cli.global, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A reader closing our stdout early (`fangxian ... | head`) is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
