@@ -23,4 +23,4 @@ pub mod recognize;
 pub mod taxonomy;
 pub mod validate;
 
-pub use taxonomy::{Category, ItemKind, PiplFlag, PiplProfile, Sensitivity, Tier};
+pub use taxonomy::{Category, ContentClass, ItemKind, PiplFlag, PiplProfile, Sensitivity, Tier};

@@ -423,6 +423,93 @@ impl<'de> serde::Deserialize<'de> for ItemKind {
     }
 }
 
+macro_rules! content_classes {
+    ($( $(#[$doc:meta])* $variant:ident = $id:literal, $category:ident; )*) => {
+        /// A finer description of what a record holds than [`Category`], used where the legal
+        /// tier of a content type is disputed in case law (legal-taxonomy.md §7). Each class has
+        /// one default category, which decides the tier the scan summary reports;
+        /// `fangxian-legal` gives each disputed class a conservative and a lenient reading.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum ContentClass {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ContentClass {
+            /// Every class.
+            pub const ALL: &'static [ContentClass] = &[ $( ContentClass::$variant, )* ];
+
+            /// The class id used in summaries and rule files, e.g. `"flight_itinerary"`.
+            pub fn id(self) -> &'static str {
+                match self { $( ContentClass::$variant => $id, )* }
+            }
+
+            /// The category (and so the tier) of the mainstream reading.
+            pub fn default_category(self) -> Category {
+                match self { $( ContentClass::$variant => Category::$category, )* }
+            }
+        }
+    };
+}
+
+content_classes! {
+    /// Identity and contact data only: names, ID numbers, phones, addresses.
+    IdentityBasic = "identity_basic", Other;
+    /// A bank-card number with no balance, credential or statement beside it (disputed: 财产信息).
+    BankCardBare = "bank_card_bare", Other;
+    /// Balances, deposits, statements, real estate, account credentials.
+    PropertyRecord = "property_record", Property;
+    /// Credit reports, loans and repayments.
+    CreditRecord = "credit_record", Credit;
+    /// A series of timestamped positions of one person or phone.
+    GpsTrace = "gps_trace", Trajectory;
+    /// A single precise location fix (disputed: a single point may not be a "track").
+    LocationPoint = "location_point", Trajectory;
+    /// Vehicle checkpoint (卡口) passes.
+    VehicleCheckpointTrace = "vehicle_checkpoint_trace", Trajectory;
+    /// Vehicle and owner registration data (disputed: 财产信息).
+    VehicleOwnerRecord = "vehicle_owner_record", Other;
+    /// Flight bookings and itineraries (disputed: 行踪轨迹).
+    FlightItinerary = "flight_itinerary", Accommodation;
+    /// Rail tickets (disputed: 行踪轨迹).
+    RailTicket = "rail_ticket", Accommodation;
+    /// Ride-hailing trips with pick-up and drop-off (disputed: 行踪轨迹).
+    RideHailingTrip = "ride_hailing_trip", Transaction;
+    /// Hotel stays and check-ins.
+    HotelStay = "hotel_stay", Accommodation;
+    /// Call detail records and message metadata.
+    CallDetailRecord = "call_detail_record", CommunicationRecord;
+    /// SMS, chat and e-mail bodies.
+    CommunicationContent = "communication_content", CommunicationContent;
+    /// Address books and friend lists (disputed: tier B).
+    ContactList = "contact_list", Other;
+    /// Diagnoses, prescriptions, test results, visits.
+    MedicalRecord = "medical_record", Health;
+    /// Orders, payments, purchases.
+    TransactionRecord = "transaction_record", Transaction;
+    /// Courier waybills: sender and recipient names, phones, addresses (disputed: tier B).
+    CourierWaybill = "courier_waybill", Other;
+    /// Face, fingerprint or voice data (disputed: tier B).
+    Biometric = "biometric", Other;
+}
+
+impl fmt::Display for ContentClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl FromStr for ContentClass {
+    type Err = UnknownId;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ContentClass::ALL
+            .iter()
+            .copied()
+            .find(|c| c.id() == s)
+            .ok_or_else(|| UnknownId(s.to_owned()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -438,6 +525,9 @@ mod tests {
             assert_eq!(c.id().parse::<Category>().unwrap(), c);
         }
         assert!("cn_ssn".parse::<ItemKind>().is_err());
+        for &c in ContentClass::ALL {
+            assert_eq!(c.id().parse::<ContentClass>().unwrap(), c);
+        }
     }
 
     #[test]
