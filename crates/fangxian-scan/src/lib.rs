@@ -6,6 +6,8 @@
 //! [`FindingSink`].
 #![deny(missing_docs)]
 
+pub mod dedup;
 pub mod summary;
+pub mod tally;
 
 pub use summary::{FindingRow, FindingSink, Summary};

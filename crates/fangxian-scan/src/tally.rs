@@ -1,0 +1,687 @@
+//! Counting: from the items of each record to the contract's summary counts.
+//!
+//! Workers turn each record into a [`BatchTally`] (plain counters plus the keyed hashes to
+//! de-duplicate); one thread merges batches into a [`Tally`], which owns the exact
+//! [`DistinctSets`]. Every rule here is the contract's (§3): read it beside this file.
+
+use fangxian_core::validate::Check;
+use fangxian_core::{Category, ContentClass, ItemKind, Tier};
+
+use crate::dedup::{DedupError, DistinctSets, KeyedHasher, SetId};
+use crate::summary::{
+    CategoryCounts, FindingRow, ItemCounts, PersonCounts, RecordCounts, Screening, Summary,
+    TierCounts, SUMMARY_SCHEMA,
+};
+
+/// How many invalid findings per type are kept as exhibits.
+const INVALID_SAMPLES_PER_TYPE: usize = 5;
+
+/// One item found in a record, as the tally sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct RecordItem<'a> {
+    /// The item type.
+    pub kind: ItemKind,
+    /// Canonical value.
+    pub value: &'a str,
+    /// Passed every check.
+    pub valid: bool,
+    /// The failed check, for invalid items.
+    pub failed: Option<Check>,
+}
+
+/// Which exact set a hash goes into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum SetKey {
+    Item(usize),
+    Persons,
+    TierPersons(usize),
+    CategoryPersons(usize),
+    ClassPersons(usize),
+    Signatures,
+    TierSignatures(usize),
+    ClassSignatures(usize),
+}
+
+fn kind_index(kind: ItemKind) -> usize {
+    ItemKind::ALL.iter().position(|&k| k == kind).unwrap_or(0)
+}
+
+fn tier_index(tier: Tier) -> usize {
+    match tier {
+        Tier::A => 0,
+        Tier::B => 1,
+        Tier::C => 2,
+    }
+}
+
+fn category_index(category: Category) -> usize {
+    Category::ALL
+        .iter()
+        .position(|&c| c == category)
+        .unwrap_or(0)
+}
+
+fn class_index(class: ContentClass) -> usize {
+    ContentClass::ALL
+        .iter()
+        .position(|&c| c == class)
+        .unwrap_or(0)
+}
+
+/// The counts of one batch of records, merged later into a [`Tally`].
+#[derive(Debug, Default)]
+pub struct BatchTally {
+    records: RecordCounts,
+    signature_records: u64,
+    item_found: Vec<u64>,
+    item_invalid: Vec<u64>,
+    item_valid: Vec<u64>,
+    invalid_by_check: std::collections::HashMap<(usize, Check), u64>,
+    invalid_samples: Vec<FindingRow>,
+    tier_records: [u64; 3],
+    category_records: [u64; 9],
+    class_records: Vec<u64>,
+    placeholder: u64,
+    empty: u64,
+    unidentifiable: u64,
+    hashes: Vec<(SetKey, u128)>,
+    scratch: Vec<(ItemKind, usize)>,
+}
+
+impl BatchTally {
+    /// An empty batch tally.
+    pub fn new() -> BatchTally {
+        BatchTally {
+            item_found: vec![0; ItemKind::ALL.len()],
+            item_invalid: vec![0; ItemKind::ALL.len()],
+            item_valid: vec![0; ItemKind::ALL.len()],
+            class_records: vec![0; ContentClass::ALL.len()],
+            ..BatchTally::default()
+        }
+    }
+
+    /// Clears the tally for reuse, keeping its allocations.
+    pub fn clear(&mut self) {
+        self.records = RecordCounts::default();
+        self.signature_records = 0;
+        self.item_found.iter_mut().for_each(|n| *n = 0);
+        self.item_invalid.iter_mut().for_each(|n| *n = 0);
+        self.item_valid.iter_mut().for_each(|n| *n = 0);
+        self.invalid_by_check.clear();
+        self.invalid_samples.clear();
+        self.tier_records = [0; 3];
+        self.category_records = [0; 9];
+        self.class_records.iter_mut().for_each(|n| *n = 0);
+        self.placeholder = 0;
+        self.empty = 0;
+        self.unidentifiable = 0;
+        self.hashes.clear();
+    }
+
+    /// Counts one record.
+    ///
+    /// `items` are the record's findings; `table_class` the class its table's headers imply;
+    /// `empty` is true when every field of the record is empty; `source`, `record` and the
+    /// fields of `items` are only used for the invalid exhibits.
+    pub fn add_record(
+        &mut self,
+        hasher: &KeyedHasher,
+        items: &[RecordItem<'_>],
+        table_class: Option<ContentClass>,
+        empty: bool,
+        source: &str,
+        record: u64,
+    ) {
+        self.records.total += 1;
+        if empty {
+            self.empty += 1;
+        }
+        let mut any_valid = false;
+        let mut any_invalid = false;
+        let mut placeholder = false;
+        for item in items {
+            let k = kind_index(item.kind);
+            self.item_found[k] += 1;
+            if item.valid {
+                any_valid = true;
+                self.item_valid[k] += 1;
+                self.hashes
+                    .push((SetKey::Item(k), hasher.hash_parts(&[item.value.as_bytes()])));
+                placeholder |= is_placeholder(item.kind, item.value);
+            } else {
+                any_invalid = true;
+                self.item_invalid[k] += 1;
+                if let Some(check) = item.failed {
+                    *self.invalid_by_check.entry((k, check)).or_insert(0) += 1;
+                }
+                if self
+                    .invalid_samples
+                    .iter()
+                    .filter(|s| s.kind == item.kind)
+                    .count()
+                    < INVALID_SAMPLES_PER_TYPE
+                {
+                    self.invalid_samples.push(FindingRow {
+                        source: source.to_owned(),
+                        record,
+                        field: None,
+                        kind: item.kind,
+                        value: item.value.to_owned(),
+                        valid: false,
+                        confidence: 0.0,
+                    });
+                }
+            }
+        }
+        if any_invalid {
+            self.records.invalid += 1;
+        }
+        if placeholder {
+            self.placeholder += 1;
+        }
+        if !any_valid {
+            return;
+        }
+        self.records.with_pi += 1;
+
+        let class = record_class(items, table_class);
+        let category = class.default_category();
+        let tier = category.tier();
+        let (t, c, cl) = (
+            tier_index(tier),
+            category_index(category),
+            class_index(class),
+        );
+        self.tier_records[t] += 1;
+        self.category_records[c] += 1;
+        self.class_records[cl] += 1;
+
+        // The record's signature: its set of valid (type, value) items, order-independent.
+        self.scratch.clear();
+        self.scratch.extend(
+            items
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| i.valid)
+                .map(|(n, i)| (i.kind, n)),
+        );
+        self.scratch
+            .sort_unstable_by(|a, b| (a.0, items[a.1].value).cmp(&(b.0, items[b.1].value)));
+        self.scratch
+            .dedup_by(|a, b| a.0 == b.0 && items[a.1].value == items[b.1].value);
+        let mut parts: Vec<&[u8]> = Vec::with_capacity(self.scratch.len() * 2);
+        for &(kind, n) in &self.scratch {
+            parts.push(kind.id().as_bytes());
+            parts.push(items[n].value.as_bytes());
+        }
+        let signature = hasher.hash_parts(&parts);
+        self.signature_records += 1;
+        self.hashes.push((SetKey::Signatures, signature));
+        self.hashes.push((SetKey::TierSignatures(t), signature));
+        self.hashes.push((SetKey::ClassSignatures(cl), signature));
+
+        let mut identified = false;
+        for_each_identity_key(items, |key| {
+            identified = true;
+            let h = hasher.hash_parts(key);
+            self.hashes.push((SetKey::Persons, h));
+            self.hashes.push((SetKey::TierPersons(t), h));
+            self.hashes.push((SetKey::CategoryPersons(c), h));
+            self.hashes.push((SetKey::ClassPersons(cl), h));
+        });
+        if !identified {
+            self.unidentifiable += 1;
+        }
+    }
+}
+
+/// The content class that sets a record's tier: the table's class, or a more serious class
+/// implied by the record's own valid items (a coordinate is a location; a bare card number is
+/// `bank_card_bare`). Ties keep the table's class.
+pub fn record_class(items: &[RecordItem<'_>], table_class: Option<ContentClass>) -> ContentClass {
+    let mut class = table_class.unwrap_or(ContentClass::IdentityBasic);
+    let more_serious = |candidate: ContentClass, current: ContentClass| {
+        candidate.default_category().tier() < current.default_category().tier()
+    };
+    for item in items.iter().filter(|i| i.valid) {
+        let implied = match item.kind {
+            ItemKind::GpsPoint => ContentClass::LocationPoint,
+            ItemKind::BankCard if class == ContentClass::IdentityBasic => {
+                ContentClass::BankCardBare
+            }
+            _ => continue,
+        };
+        if more_serious(implied, class) || class == ContentClass::IdentityBasic {
+            class = implied;
+        }
+    }
+    class
+}
+
+/// Calls `f` with each identity key of a record (contract §3 `persons.distinct`): all valid
+/// resident IDs; if none, all valid mobiles; if none, the first name + address pair.
+pub fn for_each_identity_key(items: &[RecordItem<'_>], mut f: impl FnMut(&[&[u8]])) {
+    let mut found = false;
+    for item in items
+        .iter()
+        .filter(|i| i.valid && i.kind == ItemKind::ResidentId)
+    {
+        f(&[b"id", item.value.as_bytes()]);
+        found = true;
+    }
+    if found {
+        return;
+    }
+    for item in items
+        .iter()
+        .filter(|i| i.valid && i.kind == ItemKind::Mobile)
+    {
+        f(&[b"mobile", item.value.as_bytes()]);
+        found = true;
+    }
+    if found {
+        return;
+    }
+    let name = items
+        .iter()
+        .find(|i| i.valid && i.kind == ItemKind::PersonName);
+    let address = items
+        .iter()
+        .find(|i| i.valid && i.kind == ItemKind::Address);
+    if let (Some(name), Some(address)) = (name, address) {
+        f(&[
+            b"name+address",
+            name.value.as_bytes(),
+            address.value.as_bytes(),
+        ]);
+    }
+}
+
+/// True for values that look like fillers typed into a form rather than real data: one digit
+/// repeated (`13888888888`), a run of zeros after the prefix (`13800000000`), or a strictly
+/// ascending digit run (`12345678901`). Evidence for the art. 11 screening, never a reason to
+/// drop the item.
+pub fn is_placeholder(kind: ItemKind, value: &str) -> bool {
+    let digits: Vec<u8> = value.bytes().filter(u8::is_ascii_digit).collect();
+    if digits.len() < 7
+        || !matches!(
+            kind,
+            ItemKind::Mobile
+                | ItemKind::ResidentId
+                | ItemKind::BankCard
+                | ItemKind::Landline
+                | ItemKind::Qq
+        )
+    {
+        return false;
+    }
+    let tail = &digits[3..];
+    let same = tail.iter().all(|&d| d == tail[0]);
+    let ascending = digits
+        .windows(2)
+        .all(|w| w[1] == w[0] + 1 || (w[0] == b'9' && w[1] == b'0'));
+    same || ascending
+}
+
+/// The merged counts of a whole scan, with its exact distinct sets.
+pub struct Tally {
+    hasher: KeyedHasher,
+    sets: DistinctSets,
+    set_ids: std::collections::HashMap<SetKey, SetId>,
+    total: BatchTally,
+}
+
+impl Tally {
+    /// A tally keeping at most `memory_budget` bytes of hashes in memory before spilling into a
+    /// temporary directory under `spill_parent`.
+    pub fn new(
+        hasher: KeyedHasher,
+        memory_budget: u64,
+        spill_parent: Option<std::path::PathBuf>,
+    ) -> Tally {
+        Tally {
+            hasher,
+            sets: DistinctSets::new(memory_budget, spill_parent),
+            set_ids: std::collections::HashMap::new(),
+            total: BatchTally::new(),
+        }
+    }
+
+    /// The scan's keyed hasher, shared with workers.
+    pub fn hasher(&self) -> KeyedHasher {
+        self.hasher
+    }
+
+    /// Merges one batch.
+    ///
+    /// # Errors
+    /// When the distinct sets cannot spill to disk.
+    pub fn merge(&mut self, batch: &BatchTally) -> Result<(), DedupError> {
+        let t = &mut self.total;
+        t.records.total += batch.records.total;
+        t.records.with_pi += batch.records.with_pi;
+        t.records.invalid += batch.records.invalid;
+        t.signature_records += batch.signature_records;
+        for (a, b) in t.item_found.iter_mut().zip(&batch.item_found) {
+            *a += b;
+        }
+        for (a, b) in t.item_invalid.iter_mut().zip(&batch.item_invalid) {
+            *a += b;
+        }
+        for (a, b) in t.item_valid.iter_mut().zip(&batch.item_valid) {
+            *a += b;
+        }
+        for (key, n) in &batch.invalid_by_check {
+            *t.invalid_by_check.entry(*key).or_insert(0) += n;
+        }
+        for sample in &batch.invalid_samples {
+            if t.invalid_samples
+                .iter()
+                .filter(|s| s.kind == sample.kind)
+                .count()
+                < INVALID_SAMPLES_PER_TYPE
+            {
+                t.invalid_samples.push(sample.clone());
+            }
+        }
+        for (a, b) in t.tier_records.iter_mut().zip(&batch.tier_records) {
+            *a += b;
+        }
+        for (a, b) in t.category_records.iter_mut().zip(&batch.category_records) {
+            *a += b;
+        }
+        for (a, b) in t.class_records.iter_mut().zip(&batch.class_records) {
+            *a += b;
+        }
+        t.placeholder += batch.placeholder;
+        t.empty += batch.empty;
+        t.unidentifiable += batch.unidentifiable;
+        for &(key, hash) in &batch.hashes {
+            let id = match self.set_ids.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let id = self.sets.add_set();
+                    self.set_ids.insert(key, id);
+                    id
+                }
+            };
+            self.sets.insert(id, hash)?;
+        }
+        Ok(())
+    }
+
+    fn distinct(&self, key: SetKey) -> Result<u64, DedupError> {
+        self.set_ids
+            .get(&key)
+            .map_or(Ok(0), |&id| self.sets.count(id))
+    }
+
+    /// Records read so far.
+    pub fn records_total(&self) -> u64 {
+        self.total.records.total
+    }
+
+    /// Findings so far.
+    pub fn items_found(&self) -> u64 {
+        self.total.item_found.iter().sum()
+    }
+
+    /// Computes the summary's counts (inputs, problems and method are filled in by the caller).
+    ///
+    /// # Errors
+    /// When a spilled set cannot be read back.
+    pub fn summarize(&self) -> Result<Summary, DedupError> {
+        let t = &self.total;
+        let signatures = self.distinct(SetKey::Signatures)?;
+        let duplicate = t.signature_records - signatures;
+        let mut summary = Summary {
+            schema: SUMMARY_SCHEMA.to_owned(),
+            records: RecordCounts {
+                duplicate,
+                ..t.records
+            },
+            persons: PersonCounts {
+                distinct: self.distinct(SetKey::Persons)?,
+            },
+            ..Summary::default()
+        };
+        for (k, &kind) in ItemKind::ALL.iter().enumerate() {
+            if t.item_found[k] == 0 {
+                continue;
+            }
+            let distinct = self.distinct(SetKey::Item(k))?;
+            summary.items.insert(
+                kind.id().to_owned(),
+                ItemCounts {
+                    found: t.item_found[k],
+                    distinct,
+                    invalid: t.item_invalid[k],
+                },
+            );
+            if t.item_valid[k] > distinct {
+                summary
+                    .screening
+                    .duplicate_items
+                    .insert(kind.id().to_owned(), t.item_valid[k] - distinct);
+            }
+        }
+        for tier in Tier::ALL {
+            let i = tier_index(tier);
+            summary.tiers.insert(
+                tier.id().to_owned(),
+                TierCounts {
+                    records: t.tier_records[i],
+                    persons: self.distinct(SetKey::TierPersons(i))?,
+                    screened: self.distinct(SetKey::TierSignatures(i))?,
+                },
+            );
+        }
+        for (i, category) in Category::ALL.into_iter().enumerate() {
+            summary.categories.insert(
+                category.id().to_owned(),
+                CategoryCounts {
+                    records: t.category_records[i],
+                    persons: self.distinct(SetKey::CategoryPersons(i))?,
+                },
+            );
+        }
+        for (i, &class) in ContentClass::ALL.iter().enumerate() {
+            if t.class_records[i] == 0 {
+                continue;
+            }
+            summary.classes.insert(
+                class.id().to_owned(),
+                TierCounts {
+                    records: t.class_records[i],
+                    persons: self.distinct(SetKey::ClassPersons(i))?,
+                    screened: self.distinct(SetKey::ClassSignatures(i))?,
+                },
+            );
+        }
+        let mut screening = Screening {
+            duplicate_records: duplicate,
+            placeholder_records: t.placeholder,
+            empty_records: t.empty,
+            unidentifiable_records: t.unidentifiable,
+            invalid_samples: t.invalid_samples.clone(),
+            duplicate_items: std::mem::take(&mut summary.screening.duplicate_items),
+            ..Screening::default()
+        };
+        for (&(k, check), &n) in &t.invalid_by_check {
+            screening
+                .invalid_by_check
+                .entry(ItemKind::ALL[k].id().to_owned())
+                .or_default()
+                .insert(check.id().to_owned(), n);
+        }
+        summary.screening = screening;
+        Ok(summary)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(kind: ItemKind, value: &str, valid: bool) -> RecordItem<'_> {
+        RecordItem {
+            kind,
+            value,
+            valid,
+            failed: (!valid).then_some(Check::Checksum),
+        }
+    }
+
+    fn tally_of(records: &[(Vec<RecordItem<'_>>, Option<ContentClass>)]) -> Summary {
+        let hasher = KeyedHasher::with_key(9, 9);
+        let mut tally = Tally::new(hasher, 1 << 20, None);
+        let mut batch = BatchTally::new();
+        for (n, (items, class)) in records.iter().enumerate() {
+            batch.add_record(
+                &hasher,
+                items,
+                *class,
+                items.is_empty(),
+                "t.csv",
+                n as u64 + 1,
+            );
+        }
+        tally.merge(&batch).unwrap();
+        tally.summarize().unwrap()
+    }
+
+    #[test]
+    fn counts_follow_the_contract() {
+        let id1 = "11010519491231002X";
+        let s = tally_of(&[
+            // A hotel stay with an ID and a mobile: one person (the ID), tier B.
+            (
+                vec![
+                    item(ItemKind::ResidentId, id1, true),
+                    item(ItemKind::Mobile, "13812345678", true),
+                ],
+                Some(ContentClass::HotelStay),
+            ),
+            // The same items again in the same table: a duplicate record.
+            (
+                vec![
+                    item(ItemKind::Mobile, "13812345678", true),
+                    item(ItemKind::ResidentId, id1, true),
+                ],
+                Some(ContentClass::HotelStay),
+            ),
+            // Mobile only, plus an invalid ID: identified by the mobile; counted invalid.
+            (
+                vec![
+                    item(ItemKind::Mobile, "13912345678", true),
+                    item(ItemKind::ResidentId, "110105194912310021", false),
+                ],
+                None,
+            ),
+            // Nothing at all.
+            (vec![], None),
+            // A GPS point makes the record tier A even in an identity table.
+            (
+                vec![
+                    item(ItemKind::GpsPoint, "39.900000,116.400000", true),
+                    item(ItemKind::Mobile, "13912345678", true),
+                ],
+                None,
+            ),
+        ]);
+        assert_eq!(
+            s.records,
+            RecordCounts {
+                total: 5,
+                with_pi: 4,
+                invalid: 1,
+                duplicate: 1
+            }
+        );
+        assert_eq!(s.persons.distinct, 2);
+        assert_eq!(
+            s.items["cn_resident_id"],
+            ItemCounts {
+                found: 3,
+                distinct: 1,
+                invalid: 1
+            }
+        );
+        assert_eq!(
+            s.items["cn_mobile"],
+            ItemCounts {
+                found: 4,
+                distinct: 2,
+                invalid: 0
+            }
+        );
+        assert_eq!(
+            s.tiers["A"],
+            TierCounts {
+                records: 1,
+                persons: 1,
+                screened: 1
+            }
+        );
+        assert_eq!(
+            s.tiers["B"],
+            TierCounts {
+                records: 2,
+                persons: 1,
+                screened: 1
+            }
+        );
+        assert_eq!(
+            s.tiers["C"],
+            TierCounts {
+                records: 1,
+                persons: 1,
+                screened: 1
+            }
+        );
+        assert_eq!(s.categories["accommodation"].records, 2);
+        assert_eq!(s.categories["trajectory"].records, 1);
+        assert_eq!(s.classes["location_point"].records, 1);
+        assert_eq!(s.screening.empty_records, 1);
+        assert_eq!(
+            s.screening.invalid_by_check["cn_resident_id"]["checksum"],
+            1
+        );
+        assert_eq!(s.screening.duplicate_items["cn_mobile"], 2);
+    }
+
+    #[test]
+    fn identity_key_falls_back_to_name_and_address() {
+        let s = tally_of(&[
+            (
+                vec![
+                    item(ItemKind::PersonName, "张三", true),
+                    item(ItemKind::Address, "北京市朝阳区建国路1号", true),
+                ],
+                None,
+            ),
+            (vec![item(ItemKind::PersonName, "张三", true)], None),
+            (vec![item(ItemKind::Email, "a@b.cn", true)], None),
+        ]);
+        assert_eq!(s.persons.distinct, 1);
+        assert_eq!(s.screening.unidentifiable_records, 2);
+    }
+
+    #[test]
+    fn placeholders() {
+        assert!(is_placeholder(ItemKind::Mobile, "13800000000"));
+        assert!(is_placeholder(ItemKind::Mobile, "13888888888"));
+        assert!(!is_placeholder(ItemKind::Mobile, "13812345670"));
+        assert!(!is_placeholder(ItemKind::Email, "aaaaaaa@b.cn"));
+    }
+
+    #[test]
+    fn bare_bank_card_class() {
+        let items = [item(ItemKind::BankCard, "6222020200000000000", true)];
+        assert_eq!(record_class(&items, None), ContentClass::BankCardBare);
+        assert_eq!(
+            record_class(&items, Some(ContentClass::HotelStay)),
+            ContentClass::HotelStay
+        );
+    }
+}
