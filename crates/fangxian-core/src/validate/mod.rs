@@ -7,6 +7,17 @@
 
 use crate::ItemKind;
 
+pub mod date;
+pub mod gb11643;
+pub mod gb11714;
+pub mod iin;
+pub mod luhn;
+pub mod normalize;
+pub mod phone;
+pub mod regions;
+mod table;
+pub mod uscc;
+
 /// A check a candidate can fail. A failed check on a candidate of the right shape is evidence of
 /// untrue data (法释〔2017〕10号 art. 11), so it is reported, not silently dropped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -123,6 +134,13 @@ impl Verdict {
 /// unspecified.
 pub fn validate(kind: ItemKind, raw: &str, canon: &mut String) -> Option<Verdict> {
     canon.clear();
-    let _ = (kind, raw);
-    None
+    match kind {
+        ItemKind::ResidentId | ItemKind::ResidencePermit => gb11643::validate(raw, canon),
+        ItemKind::Mobile => phone::validate_mobile(raw, canon),
+        ItemKind::Landline => phone::validate_landline(raw, canon),
+        ItemKind::BankCard => luhn::validate_bank_card(raw, canon),
+        ItemKind::Imei => luhn::validate_imei(raw, canon),
+        ItemKind::Uscc => uscc::validate(raw, canon),
+        _ => None,
+    }
 }

@@ -1,0 +1,247 @@
+//! 居民身份证号码 (resident identity number), GB 11643-1999, and the 港澳台居民居住证 number that
+//! shares its structure (address code 810000/820000/830000).
+//!
+//! Layout `AAAAAA YYYYMMDD SSS C`: GB/T 2260 address code, birth date, order code, and an
+//! ISO 7064 MOD 11-2 check character. The first-generation 15-digit form `AAAAAA YYMMDD SSS`
+//! (19xx implied, no check character) is upgraded to 18 characters.
+//! Rules: pii-rules-and-prior-art.md §2.1.
+//!
+//! Checks, in the order they are reported: check character (18-character form), birth date
+//! (a real Gregorian date, not before 1900-01-01, not after today), province prefix. The full
+//! 6-digit address code against the historical GB/T 2260 list is a signal
+//! ([`Signals::KNOWN_REGION`]), not a check: codes of abolished counties stay on IDs, and the
+//! list we have may miss some.
+
+use super::date::Date;
+use super::{normalize, regions, Check, Signals, Verdict};
+use crate::ItemKind;
+
+/// Weights of positions 1–17: 2^(18−p) mod 11.
+pub const WEIGHTS: [u8; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/// The check character for `S mod 11` = index.
+const CHECK_MAP: &[u8; 11] = b"10X98765432";
+
+/// The check character (`b'0'`–`b'9'` or `b'X'`) of the first 17 characters of an 18-character
+/// number. Expects ASCII digits; other bytes, or fewer than 17, give an unspecified character
+/// (never a panic).
+pub fn check_char(first17: &[u8]) -> u8 {
+    let s: u32 = first17
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(&b, w)| u32::from(b.wrapping_sub(b'0') % 10) * u32::from(w))
+        .sum();
+    CHECK_MAP[(s % 11) as usize]
+}
+
+/// Upgrades a 15-digit first-generation number to its 18-character form: `19` is inserted
+/// before the 2-digit year and the check character appended. `None` unless `n15` is 15 ASCII
+/// digits.
+pub fn upgrade_15(n15: &[u8]) -> Option<[u8; 18]> {
+    if n15.len() != 15 || !n15.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut out = [0u8; 18];
+    out[..6].copy_from_slice(&n15[..6]);
+    out[6..8].copy_from_slice(b"19");
+    out[8..17].copy_from_slice(&n15[6..]);
+    out[17] = check_char(&out[..17]);
+    Some(out)
+}
+
+/// Validates a resident ID (or residence-permit number), writing the 18-character canonical
+/// form into `canon`. Separators, spaces, full-width digits and a lower-case `x` are accepted.
+pub fn validate(raw: &str, canon: &mut String) -> Option<Verdict> {
+    validate_on(raw, canon, Date::today())
+}
+
+/// [`validate`] with "today" given, for reproducible tests.
+pub fn validate_on(raw: &str, canon: &mut String, today: Date) -> Option<Verdict> {
+    if !normalize::compact_into(raw, canon, |c| c.is_ascii_digit() || c == 'x' || c == 'X') {
+        return None;
+    }
+    let b = canon.as_bytes();
+    let mut signals = Signals::empty();
+    let mut id = [0u8; 18];
+    match b.len() {
+        18 => {
+            if !b[..17].iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            id.copy_from_slice(b);
+            id[17] = id[17].to_ascii_uppercase();
+        }
+        15 => {
+            id = upgrade_15(b)?;
+            signals.insert(Signals::LEGACY_15);
+        }
+        _ => return None,
+    }
+    canon.clear();
+    // Every byte is ASCII here.
+    canon.extend(id.iter().map(|&b| char::from(b)));
+
+    let code = digits(&id[..6]);
+    let kind = if regions::is_permit_code(code) {
+        ItemKind::ResidencePermit
+    } else {
+        ItemKind::ResidentId
+    };
+    if regions::is_known(code) {
+        signals.insert(Signals::KNOWN_REGION);
+    }
+    let failed = if id[17] != check_char(&id[..17]) {
+        Some(Check::Checksum)
+    } else if !Date::from_yyyymmdd(&id[6..14]).is_some_and(|d| {
+        d >= Date {
+            year: 1900,
+            month: 1,
+            day: 1,
+        } && d <= today
+    }) {
+        Some(Check::Date)
+    } else if !regions::is_province(code / 10_000) {
+        Some(Check::Region)
+    } else {
+        None
+    };
+    Some(Verdict {
+        kind,
+        failed,
+        signals,
+    })
+}
+
+fn digits(s: &[u8]) -> u32 {
+    s.iter().fold(0u32, |acc, &b| {
+        acc * 10 + u32::from(b.wrapping_sub(b'0') % 10)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        Date::new(2026, 11, 24).unwrap()
+    }
+
+    fn check(raw: &str) -> (Option<Verdict>, String) {
+        let mut canon = String::new();
+        let v = validate_on(raw, &mut canon, today());
+        (v, canon)
+    }
+
+    #[test]
+    fn standard_example_passes() {
+        // GB 11643-1999's own example.
+        let (v, canon) = check("11010519491231002X");
+        let v = v.unwrap();
+        assert!(v.is_valid());
+        assert_eq!(v.kind, ItemKind::ResidentId);
+        assert!(v.signals.contains(Signals::KNOWN_REGION));
+        assert_eq!(canon, "11010519491231002X");
+        assert_eq!(check_char(b"11010519491231002"), b'X');
+    }
+
+    #[test]
+    fn vendor_doc_examples_fail_their_checksum() {
+        // pii-rules-and-prior-art.md §2.1 cautions: these published examples are wrong.
+        assert_eq!(
+            check("110101199003077593").0.unwrap().failed,
+            Some(Check::Checksum)
+        );
+        assert_eq!(check_char(b"11010119900307759"), b'8');
+        assert_eq!(
+            check("11010519900101003X").0.unwrap().failed,
+            Some(Check::Checksum)
+        );
+        assert_eq!(check_char(b"11010519900101003"), b'7');
+    }
+
+    #[test]
+    fn lower_case_x_separators_and_full_width_are_accepted() {
+        for raw in [
+            "11010519491231002x",
+            "110105 19491231 002X",
+            "1101-0519-4912-3100-2x",
+            "１１０１０５１９４９１２３１００２Ｘ",
+        ] {
+            let (v, canon) = check(raw);
+            assert!(v.unwrap().is_valid(), "{raw}");
+            assert_eq!(canon, "11010519491231002X");
+        }
+    }
+
+    #[test]
+    fn legacy_15_is_upgraded() {
+        let (v, canon) = check("110105491231002");
+        let v = v.unwrap();
+        assert!(v.is_valid());
+        assert!(v.signals.contains(Signals::LEGACY_15));
+        assert_eq!(canon, "11010519491231002X");
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        let fix = |s: &str| {
+            let mut id = s.as_bytes()[..17].to_vec();
+            id.push(check_char(&id));
+            String::from_utf8(id).unwrap()
+        };
+        assert_eq!(
+            check(&fix("11010518991231002")).0.unwrap().failed,
+            Some(Check::Date)
+        );
+        assert_eq!(
+            check(&fix("11010519490230002")).0.unwrap().failed,
+            Some(Check::Date)
+        );
+        assert_eq!(
+            check(&fix("11010520261125002")).0.unwrap().failed,
+            Some(Check::Date)
+        );
+        assert!(check(&fix("11010520261124002")).0.unwrap().is_valid());
+        assert!(check(&fix("11010520000229002")).0.unwrap().is_valid());
+    }
+
+    #[test]
+    fn province_is_hard_region_is_a_signal() {
+        let fix = |s: &str| {
+            let mut id = s.as_bytes()[..17].to_vec();
+            id.push(check_char(&id));
+            String::from_utf8(id).unwrap()
+        };
+        assert_eq!(
+            check(&fix("99010519491231002")).0.unwrap().failed,
+            Some(Check::Region)
+        );
+        let v = check(&fix("11019919491231002")).0.unwrap();
+        assert!(v.is_valid());
+        assert!(!v.signals.contains(Signals::KNOWN_REGION));
+    }
+
+    #[test]
+    fn residence_permits_are_typed() {
+        let mut id = b"81000019800101002".to_vec();
+        id.push(check_char(&id));
+        let (v, _) = check(std::str::from_utf8(&id).unwrap());
+        let v = v.unwrap();
+        assert_eq!(v.kind, ItemKind::ResidencePermit);
+        assert!(v.is_valid());
+    }
+
+    #[test]
+    fn wrong_shapes_are_none() {
+        for raw in [
+            "",
+            "1101051949123100",
+            "110105194912310021X",
+            "1101051949123100XX",
+            "X1010519491231002",
+            "11010519491231002Y",
+        ] {
+            assert!(check(raw).0.is_none(), "{raw}");
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! Mainland mobile (`cn_mobile`) and fixed-line (`cn_landline`) numbers.
+//!
+//! Mobile segments and area codes are data generated from libphonenumber's CN metadata (PyPI
+//! `phonenumbers` 9.0.43): `data/cn_mobile_segments.tsv` by `scripts/data/gen_mobile_segments.py`
+//! and `data/cn_area_codes.tsv` by `scripts/data/gen_area_codes.py`.
+//! Rules: pii-rules-and-prior-art.md §2.2, §2.3.
+
+use std::sync::OnceLock;
+
+use super::{normalize, table, Check, Verdict};
+use crate::ItemKind;
+
+const MOBILE_SRC: &str = include_str!("../../data/cn_mobile_segments.tsv");
+const AREA_SRC: &str = include_str!("../../data/cn_area_codes.tsv");
+
+/// The allocated mobile segments: prefixes of 11-digit numbers (`"139"`, `"1610"`, `"17400"`),
+/// sorted.
+pub fn mobile_segments() -> &'static [&'static str] {
+    static SEGMENTS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    SEGMENTS.get_or_init(|| {
+        let mut v: Vec<&'static str> = table::rows(MOBILE_SRC)
+            .filter_map(|mut c| c.next())
+            .filter(|p| !p.is_empty())
+            .collect();
+        v.sort_unstable();
+        v
+    })
+}
+
+/// True when an 11-digit number starts with an allocated mobile segment.
+pub fn is_allocated_mobile(number: &str) -> bool {
+    number.len() == 11 && mobile_segments().iter().any(|s| number.starts_with(s))
+}
+
+/// One fixed-line area code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AreaCode {
+    /// The code without the trunk prefix 0: `"10"`, `"755"`.
+    pub code: &'static str,
+    /// Local number lengths the area uses.
+    pub local_lengths: &'static [u8],
+    /// The place, as libphonenumber's geocoder names it (Chinese).
+    pub name: &'static str,
+}
+
+/// Every area code, sorted by code.
+pub fn area_codes() -> &'static [AreaCode] {
+    static CODES: OnceLock<Vec<AreaCode>> = OnceLock::new();
+    CODES.get_or_init(|| {
+        let mut v: Vec<AreaCode> = table::rows(AREA_SRC)
+            .filter_map(|mut c| {
+                let code = c.next()?;
+                let local_lengths: &'static [u8] = match c.next()? {
+                    "7" => &[7],
+                    "8" => &[8],
+                    "7,8" => &[7, 8],
+                    _ => return None,
+                };
+                Some(AreaCode {
+                    code,
+                    local_lengths,
+                    name: c.next().unwrap_or(""),
+                })
+            })
+            .collect();
+        v.sort_by_key(|a| a.code);
+        v
+    })
+}
+
+/// The area code that starts `national` (digits after the trunk 0): 2 digits for `10` and
+/// `2x`, 3 digits otherwise (the two sets never share a prefix).
+pub fn area_code(national: &str) -> Option<&'static AreaCode> {
+    let n = if national.starts_with('1') || national.starts_with('2') {
+        2
+    } else {
+        3
+    };
+    let code = national.get(..n)?;
+    let t = area_codes();
+    t.binary_search_by(|a| a.code.cmp(code)).ok().map(|i| &t[i])
+}
+
+/// Digits of a phone number with separators, parentheses and a leading `+` removed.
+fn phone_digits(raw: &str, canon: &mut String) -> bool {
+    if !normalize::compact_into(raw, canon, |c| {
+        c.is_ascii_digit() || matches!(c, '+' | '(' | ')')
+    }) {
+        return false;
+    }
+    // Parentheses only group (`(010)`, `(+86)`) and are dropped; `+` may only lead.
+    canon.retain(|c| c != '(' && c != ')');
+    if canon.get(1..).is_some_and(|rest| rest.contains('+')) {
+        return false;
+    }
+    canon.retain(|c| c.is_ascii_digit());
+    true
+}
+
+/// Strips a country prefix (`+86`, `0086`, `86`) in front of `len_after` national digits.
+fn strip_country(canon: &mut String, len_after: usize) {
+    for p in ["0086", "86"] {
+        if canon.len() == p.len() + len_after && canon.starts_with(p) {
+            canon.drain(..p.len());
+            return;
+        }
+    }
+}
+
+/// Validates a mainland mobile number: 11 digits starting with 1, optionally after `+86`,
+/// `0086` or `86`, with spaces, hyphens and full-width digits allowed. An unallocated segment
+/// (154, 194, 10x–12x …) fails [`Check::Prefix`]. Canonical form: the 11 digits.
+pub fn validate_mobile(raw: &str, canon: &mut String) -> Option<Verdict> {
+    if !phone_digits(raw, canon) {
+        return None;
+    }
+    strip_country(canon, 11);
+    if canon.len() != 11 || !canon.starts_with('1') {
+        return None;
+    }
+    Some(if is_allocated_mobile(canon) {
+        Verdict::pass(ItemKind::Mobile)
+    } else {
+        Verdict::fail(ItemKind::Mobile, Check::Prefix)
+    })
+}
+
+/// Validates a fixed-line number: trunk `0` (or a `+86`/`0086`/`86` country prefix instead),
+/// area code, and a 7–8 digit local number whose first digit is 2–9. Canonical form
+/// `0AA-NNNNNNNN` / `0AAA-NNNNNNN`. An unknown area code, or a local length the area does not
+/// use, fails [`Check::Prefix`]. Service numbers (local 95xxx/96xxx, 400/800 numbers) are not
+/// personal information and are `None`, as are mobile numbers.
+pub fn validate_landline(raw: &str, canon: &mut String) -> Option<Verdict> {
+    if !phone_digits(raw, canon) {
+        return None;
+    }
+    // With a country prefix the trunk 0 is dropped (+86 10 12345678), or written in
+    // parentheses (+86 (0)10 …), which phone_digits turned into a plain 0.
+    let strip = if canon.starts_with("0086") {
+        4
+    } else if canon.starts_with("86") {
+        2
+    } else {
+        0
+    };
+    if strip > 0 {
+        if canon[strip..].starts_with('0') {
+            canon.drain(..strip);
+        } else if (9..=11).contains(&(canon.len() - strip)) {
+            canon.replace_range(..strip, "0");
+        }
+    }
+    let b = canon.as_bytes();
+    if !(10..=12).contains(&b.len()) || b[0] != b'0' {
+        return None;
+    }
+    // 01x other than 010 is a mobile number with a trunk prefix, not a landline.
+    if b[1] == b'1' && b[2] != b'0' || b[1] == b'0' {
+        return None;
+    }
+    let code_len = if matches!(b[1], b'1' | b'2') { 2 } else { 3 };
+    let local = &canon[1 + code_len..];
+    let lb = local.as_bytes();
+    if !(7..=8).contains(&lb.len()) || !(b'2'..=b'9').contains(&lb[0]) {
+        return None;
+    }
+    if local.starts_with("95") || local.starts_with("96") {
+        return None;
+    }
+    let verdict = match area_code(&canon[1..]) {
+        Some(a) if a.local_lengths.iter().any(|&l| usize::from(l) == lb.len()) => {
+            Verdict::pass(ItemKind::Landline)
+        }
+        _ => Verdict::fail(ItemKind::Landline, Check::Prefix),
+    };
+    canon.insert(1 + code_len, '-');
+    Some(verdict)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mobile(raw: &str) -> (Option<Verdict>, String) {
+        let mut c = String::new();
+        (validate_mobile(raw, &mut c), c)
+    }
+
+    fn landline(raw: &str) -> (Option<Verdict>, String) {
+        let mut c = String::new();
+        (validate_landline(raw, &mut c), c)
+    }
+
+    #[test]
+    fn mobile_forms_canonicalise() {
+        for raw in [
+            "13812345678",
+            "+86 138 1234 5678",
+            "0086-138-1234-5678",
+            "8613812345678",
+            "１３８１２３４５６７８",
+            "(+86)138 1234 5678",
+        ] {
+            let (v, c) = mobile(raw);
+            assert!(v.unwrap().is_valid(), "{raw}");
+            assert_eq!(c, "13812345678", "{raw}");
+        }
+    }
+
+    #[test]
+    fn unallocated_segments_fail_prefix() {
+        for raw in [
+            "15412345678",
+            "19412345678",
+            "10012345678",
+            "12012345678",
+            "14012345678",
+        ] {
+            assert_eq!(mobile(raw).0.unwrap().failed, Some(Check::Prefix), "{raw}");
+        }
+        assert!(mobile("17405123456").0.unwrap().is_valid());
+        assert_eq!(mobile("17406123456").0.unwrap().failed, Some(Check::Prefix));
+        assert!(mobile("16101234567").0.unwrap().is_valid());
+    }
+
+    #[test]
+    fn mobile_wrong_shapes() {
+        for raw in [
+            "1381234567",
+            "138123456789",
+            "23812345678",
+            "138+12345678",
+            "1381234567a",
+        ] {
+            assert!(mobile(raw).0.is_none(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn landlines() {
+        for (raw, want, valid) in [
+            ("010-82345678", "010-82345678", true),
+            ("(010) 8888 6666", "010-88886666", true),
+            ("+86 10 82345678", "010-82345678", true),
+            ("+86 (0)10 82345678", "010-82345678", true),
+            ("0755-86013388", "0755-86013388", true),
+            ("0311-85123456", "0311-85123456", true),
+            ("0312-3123456", "0312-3123456", true),
+            ("0086 571 88886666", "0571-88886666", true),
+            // Hangzhou local numbers have 8 digits.
+            ("0571 8888 666", "0571-8888666", false),
+        ] {
+            let (v, c) = landline(raw);
+            assert_eq!(c, want, "{raw}");
+            let v = v.unwrap();
+            assert_eq!(v.kind, ItemKind::Landline);
+            assert_eq!(v.is_valid(), valid, "{raw}");
+        }
+        assert!(area_codes().len() > 300);
+        assert_eq!(area_code("10").unwrap().name, "北京市");
+    }
+
+    #[test]
+    fn landline_failures_and_service_numbers() {
+        // 026 is not an area code in use.
+        assert_eq!(
+            landline("026-82345678").0.unwrap().failed,
+            Some(Check::Prefix)
+        );
+        // Beijing local numbers have 8 digits.
+        assert_eq!(
+            landline("010-2345678").0.unwrap().failed,
+            Some(Check::Prefix)
+        );
+        for raw in [
+            "010-95588123",
+            "0755-96123456",
+            "400-123-4567",
+            "800-820-8820",
+            "95588",
+            "013812345678",
+            "010-12345",
+            "010-12345678",
+            "010-02345678",
+        ] {
+            assert!(landline(raw).0.is_none(), "{raw}");
+        }
+    }
+}
