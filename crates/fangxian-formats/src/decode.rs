@@ -1,0 +1,249 @@
+//! Text encodings: detection per source and streaming transcoding to UTF-8 (encoding_rs).
+
+use std::fmt;
+use std::io::{self, Read};
+
+use encoding_rs::{DecoderResult, Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
+
+use crate::diag::Diag;
+
+/// The text encoding detected for a source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TextEncoding {
+    /// UTF-8 without byte order mark (also plain ASCII).
+    Utf8,
+    /// UTF-8 with a byte order mark (removed).
+    Utf8Bom,
+    /// UTF-16 little-endian (with BOM, or detected from its zero bytes).
+    Utf16Le,
+    /// UTF-16 big-endian (with BOM, or detected from its zero bytes).
+    Utf16Be,
+    /// GB18030 (a superset of GBK and GB2312): chosen when the text is not valid UTF-8 but
+    /// decodes cleanly as GB18030.
+    Gb18030,
+}
+
+impl TextEncoding {
+    /// A stable lower-case name: `utf-8`, `utf-8-bom`, `utf-16le`, `utf-16be`, `gb18030`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "utf-8",
+            TextEncoding::Utf8Bom => "utf-8-bom",
+            TextEncoding::Utf16Le => "utf-16le",
+            TextEncoding::Utf16Be => "utf-16be",
+            TextEncoding::Gb18030 => "gb18030",
+        }
+    }
+
+    fn encoding(self) -> &'static Encoding {
+        match self {
+            TextEncoding::Utf8 | TextEncoding::Utf8Bom => UTF_8,
+            TextEncoding::Utf16Le => UTF_16LE,
+            TextEncoding::Utf16Be => UTF_16BE,
+            TextEncoding::Gb18030 => GB18030,
+        }
+    }
+}
+
+impl fmt::Display for TextEncoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Detects the encoding from the first bytes of a source. `complete` says `prefix` is the
+/// whole source (so a sequence cut at its end is really invalid).
+pub(crate) fn detect(prefix: &[u8], complete: bool) -> TextEncoding {
+    if prefix.starts_with(b"\xEF\xBB\xBF") {
+        return TextEncoding::Utf8Bom;
+    }
+    if prefix.starts_with(b"\xFF\xFE") {
+        return TextEncoding::Utf16Le;
+    }
+    if prefix.starts_with(b"\xFE\xFF") {
+        return TextEncoding::Utf16Be;
+    }
+    if let Some(enc) = utf16_without_bom(prefix) {
+        return enc;
+    }
+    match std::str::from_utf8(prefix) {
+        Ok(_) => TextEncoding::Utf8,
+        // Cut inside the last character of the sample: still UTF-8.
+        Err(e) if e.error_len().is_none() && !complete => TextEncoding::Utf8,
+        Err(_) => {
+            if decodes_cleanly(GB18030, prefix, complete) {
+                TextEncoding::Gb18030
+            } else {
+                TextEncoding::Utf8
+            }
+        }
+    }
+}
+
+/// UTF-16 text of mostly ASCII/Latin characters has a zero in every other byte.
+fn utf16_without_bom(prefix: &[u8]) -> Option<TextEncoding> {
+    let sample = &prefix[..prefix.len().min(4096) & !1];
+    if sample.len() < 16 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let (mut even_zero, mut odd_zero) = (0, 0);
+    for pair in sample.chunks_exact(2) {
+        even_zero += usize::from(pair[0] == 0);
+        odd_zero += usize::from(pair[1] == 0);
+    }
+    if odd_zero * 10 >= pairs * 7 && even_zero * 20 < pairs {
+        Some(TextEncoding::Utf16Le)
+    } else if even_zero * 10 >= pairs * 7 && odd_zero * 20 < pairs {
+        Some(TextEncoding::Utf16Be)
+    } else {
+        None
+    }
+}
+
+fn decodes_cleanly(encoding: &'static Encoding, bytes: &[u8], complete: bool) -> bool {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut out = vec![0u8; bytes.len() * 2 + 16];
+    let (result, _, _) = decoder.decode_to_utf8_without_replacement(bytes, &mut out, complete);
+    matches!(result, DecoderResult::InputEmpty)
+}
+
+/// Streams `inner` (in `encoding`) as UTF-8. Output is always valid UTF-8 and every `read`
+/// returns whole characters. Malformed input becomes U+FFFD with one warning (with offset).
+pub(crate) struct Decode<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    encoding: TextEncoding,
+    inbuf: Vec<u8>,
+    in_start: usize,
+    in_end: usize,
+    eof: bool,
+    finished: bool,
+    /// Stream offset of `inbuf[in_start]` (raw, undecoded bytes).
+    raw_pos: u64,
+    pending: Vec<u8>,
+    replaced: u64,
+    diag: Diag,
+}
+
+impl<R: Read> Decode<R> {
+    pub(crate) fn new(inner: R, encoding: TextEncoding, diag: Diag) -> Self {
+        Decode {
+            inner,
+            decoder: encoding.encoding().new_decoder_with_bom_removal(),
+            encoding,
+            inbuf: vec![0; 64 << 10],
+            in_start: 0,
+            in_end: 0,
+            eof: false,
+            finished: false,
+            raw_pos: 0,
+            pending: Vec::new(),
+            replaced: 0,
+            diag,
+        }
+    }
+
+    fn refill(&mut self) -> io::Result<()> {
+        if self.in_start > 0 {
+            self.inbuf.copy_within(self.in_start..self.in_end, 0);
+            self.in_end -= self.in_start;
+            self.in_start = 0;
+        }
+        while self.in_end < self.inbuf.len() {
+            match self.inner.read(&mut self.inbuf[self.in_end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => {
+                    self.in_end += n;
+                    break;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    fn decode_into(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.finished {
+                return Ok(0);
+            }
+            if self.in_start == self.in_end && !self.eof {
+                self.refill()?;
+            }
+            let src = &self.inbuf[self.in_start..self.in_end];
+            let (result, read, written) = self
+                .decoder
+                .decode_to_utf8_without_replacement(src, out, self.eof);
+            self.in_start += read;
+            self.raw_pos += read as u64;
+            match result {
+                DecoderResult::InputEmpty => {
+                    if self.eof {
+                        self.finished = true;
+                    }
+                    if written > 0 || self.finished {
+                        return Ok(written);
+                    }
+                    // Need more input (a partial character is held by the decoder).
+                    self.refill()?;
+                }
+                DecoderResult::OutputFull => return Ok(written),
+                DecoderResult::Malformed(bad, extra) => {
+                    let at = self
+                        .raw_pos
+                        .saturating_sub(u64::from(bad) + u64::from(extra));
+                    self.replaced += 1;
+                    if self.replaced == 1 {
+                        self.diag.warn(
+                            Some(at),
+                            None,
+                            format!(
+                                "invalid {} bytes at byte {at} replaced with U+FFFD \
+                                 (later invalid bytes in this source are replaced silently)",
+                                self.encoding.name()
+                            ),
+                        );
+                    }
+                    let rep = "\u{FFFD}".as_bytes();
+                    let room = out.len() - written;
+                    if room >= rep.len() {
+                        out[written..written + rep.len()].copy_from_slice(rep);
+                        return Ok(written + rep.len());
+                    }
+                    self.pending.extend_from_slice(rep);
+                    return Ok(written);
+                }
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for Decode<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if !self.pending.is_empty() {
+            if out.len() < self.pending.len() {
+                return Err(io::Error::other("decode buffer too small"));
+            }
+            let n = self.pending.len();
+            out[..n].copy_from_slice(&self.pending);
+            self.pending.clear();
+            return Ok(n);
+        }
+        if out.len() < 16 {
+            // encoding_rs needs room for whole characters; go through a scratch buffer.
+            let mut scratch = [0u8; 16];
+            let n = self.decode_into(&mut scratch)?;
+            let take = n.min(out.len());
+            out[..take].copy_from_slice(&scratch[..take]);
+            self.pending.extend_from_slice(&scratch[take..n]);
+            return Ok(take);
+        }
+        self.decode_into(out)
+    }
+}
