@@ -7,14 +7,21 @@
 
 use crate::ItemKind;
 
+pub mod address;
 pub mod date;
+pub mod docs;
 pub mod gb11643;
 pub mod gb11714;
+pub mod gps;
 pub mod iin;
 pub mod luhn;
+pub mod name;
+pub mod net;
 pub mod normalize;
 pub mod phone;
+pub mod plate;
 pub mod regions;
+pub mod social;
 mod table;
 pub mod uscc;
 
@@ -141,6 +148,17 @@ pub fn validate(kind: ItemKind, raw: &str, canon: &mut String) -> Option<Verdict
         ItemKind::BankCard => luhn::validate_bank_card(raw, canon),
         ItemKind::Imei => luhn::validate_imei(raw, canon),
         ItemKind::Uscc => uscc::validate(raw, canon),
-        _ => None,
+        ItemKind::Passport => docs::validate_passport(raw, canon),
+        ItemKind::HkMacauPermit => docs::validate_hk_macau_permit(raw, canon),
+        ItemKind::TaiwanPermit => docs::validate_taiwan_permit(raw, canon),
+        ItemKind::Plate => plate::validate(raw, canon),
+        ItemKind::Email => net::validate_email(raw, canon),
+        ItemKind::Ipv4 => net::validate_ipv4(raw, canon),
+        ItemKind::Ipv6 => net::validate_ipv6(raw, canon),
+        ItemKind::Qq => social::validate_qq(raw, canon),
+        ItemKind::WechatId => social::validate_wechat_id(raw, canon),
+        ItemKind::PersonName => name::validate(raw, canon),
+        ItemKind::Address => address::validate(raw, canon),
+        ItemKind::GpsPoint => gps::validate(raw, canon),
     }
 }

@@ -1,0 +1,189 @@
+//! Network identifiers: e-mail addresses, IPv4 and IPv6 addresses.
+//! Rules: pii-rules-and-prior-art.md §2.11.
+
+use std::fmt::Write as _;
+use std::net::Ipv6Addr;
+
+use super::{Check, Verdict};
+use crate::ItemKind;
+
+/// RFC 5321 §4.5.3.1.1: at most 64 octets in the local part.
+pub const MAX_LOCAL: usize = 64;
+/// RFC 5321 §4.5.3.1.2: at most 255 octets in the domain.
+pub const MAX_DOMAIN: usize = 255;
+
+fn is_atext(b: u8) -> bool {
+    // RFC 5322 §3.2.3 atext.
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b)
+}
+
+/// Validates an e-mail address: a dot-atom local part of 1–64 characters, one `@`, and a domain
+/// of at most 255 characters made of LDH labels (1–63 characters, no leading or trailing hyphen)
+/// ending in a top-level domain of letters (or an `xn--` label). Quoted local parts and address
+/// literals are not accepted. Canonical form: local part as written, domain lower-case.
+pub fn validate_email(raw: &str, canon: &mut String) -> Option<Verdict> {
+    canon.clear();
+    let raw = raw.trim();
+    let (local, domain) = raw.split_once('@')?;
+    if local.is_empty() || local.len() > MAX_LOCAL || domain.is_empty() || domain.len() > MAX_DOMAIN
+    {
+        return None;
+    }
+    let lb = local.as_bytes();
+    if !lb.iter().all(|&b| is_atext(b) || b == b'.')
+        || lb[0] == b'.'
+        || lb[lb.len() - 1] == b'.'
+        || local.contains("..")
+    {
+        return None;
+    }
+    let mut labels = 0;
+    let mut last = "";
+    for label in domain.split('.') {
+        let b = label.as_bytes();
+        if b.is_empty()
+            || b.len() > 63
+            || !b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-')
+            || b[0] == b'-'
+            || b[b.len() - 1] == b'-'
+        {
+            return None;
+        }
+        labels += 1;
+        last = label;
+    }
+    let tld_ok = (last.len() >= 2 && last.bytes().all(|c| c.is_ascii_alphabetic()))
+        || (last.len() > 4 && last[..4].eq_ignore_ascii_case("xn--"));
+    if labels < 2 || !tld_ok {
+        return None;
+    }
+    canon.push_str(local);
+    canon.push('@');
+    canon.extend(domain.chars().map(|c| c.to_ascii_lowercase()));
+    Some(Verdict::pass(ItemKind::Email))
+}
+
+/// Validates an IPv4 address in dotted-decimal form: four octets of 1–3 digits without leading
+/// zeros (`010` is octal to `inet_aton`, so it is ambiguous and not accepted). An octet above
+/// 255 fails [`Check::Range`]. Canonical form: the address as written.
+pub fn validate_ipv4(raw: &str, canon: &mut String) -> Option<Verdict> {
+    canon.clear();
+    let raw = raw.trim();
+    if raw.len() > 15 {
+        return None;
+    }
+    let mut octets = 0;
+    let mut in_range = true;
+    for part in raw.split('.') {
+        let b = part.as_bytes();
+        if b.is_empty() || b.len() > 3 || !b.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        if b.len() > 1 && b[0] == b'0' {
+            return None;
+        }
+        let v: u32 = b.iter().fold(0, |a, &d| a * 10 + u32::from(d - b'0'));
+        in_range &= v <= 255;
+        octets += 1;
+    }
+    if octets != 4 {
+        return None;
+    }
+    canon.push_str(raw);
+    Some(if in_range {
+        Verdict::pass(ItemKind::Ipv4)
+    } else {
+        Verdict::fail(ItemKind::Ipv4, Check::Range)
+    })
+}
+
+/// Validates an IPv6 address in any RFC 4291 text form (optionally in brackets) and writes the
+/// RFC 5952 canonical form: lower case, leading zeros dropped, the longest run of zero groups
+/// compressed to `::` (Rust's `Ipv6Addr` display implements RFC 5952). Zone ids are not accepted.
+pub fn validate_ipv6(raw: &str, canon: &mut String) -> Option<Verdict> {
+    canon.clear();
+    let raw = raw.trim();
+    let raw = raw
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .unwrap_or(raw);
+    if raw.len() > 45 || !raw.contains(':') {
+        return None;
+    }
+    let addr: Ipv6Addr = raw.parse().ok()?;
+    write!(canon, "{addr}").ok()?;
+    Some(Verdict::pass(ItemKind::Ipv6))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        let mut c = String::new();
+        assert!(validate_email("Zhang.San@Example.COM", &mut c).is_some());
+        assert_eq!(c, "Zhang.San@example.com");
+        assert!(validate_email("12345678@qq.com", &mut c).is_some());
+        assert!(validate_email("a@xn--fiqs8s", &mut c).is_none());
+        assert!(validate_email("a@example.xn--fiqs8s", &mut c).is_some());
+        for raw in [
+            "a@b",
+            "a@b.c",
+            "@example.com",
+            "a@@example.com",
+            "a@example..com",
+            "a.@example.com",
+            "a..b@example.com",
+            "a@-example.com",
+            "a@example.c0m",
+        ] {
+            assert!(validate_email(raw, &mut c).is_none(), "{raw}");
+        }
+        let long_local = format!("{}@example.com", "a".repeat(65));
+        assert!(validate_email(&long_local, &mut c).is_none());
+    }
+
+    #[test]
+    fn ipv4() {
+        let mut c = String::new();
+        assert!(validate_ipv4("192.168.1.1", &mut c).unwrap().is_valid());
+        assert_eq!(c, "192.168.1.1");
+        assert!(validate_ipv4("0.0.0.0", &mut c).unwrap().is_valid());
+        assert_eq!(
+            validate_ipv4("192.168.1.256", &mut c).unwrap().failed,
+            Some(Check::Range)
+        );
+        for raw in [
+            "192.168.01.1",
+            "1.2.3",
+            "1.2.3.4.5",
+            "v1.2.3.4",
+            "1.2.3.",
+            "1234.1.1.1",
+        ] {
+            assert!(validate_ipv4(raw, &mut c).is_none(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn ipv6_rfc5952() {
+        let mut c = String::new();
+        // RFC 5952 §4 examples.
+        for (raw, want) in [
+            ("2001:db8:0:0:0:0:2:1", "2001:db8::2:1"),
+            ("2001:0db8::0001", "2001:db8::1"),
+            ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"),
+            ("2001:DB8::1", "2001:db8::1"),
+            ("2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"),
+            ("[::1]", "::1"),
+            ("::ffff:192.0.2.1", "::ffff:192.0.2.1"),
+        ] {
+            assert!(validate_ipv6(raw, &mut c).is_some(), "{raw}");
+            assert_eq!(c, want);
+        }
+        assert!(validate_ipv6("1.2.3.4", &mut c).is_none());
+        assert!(validate_ipv6("2001:db8::g", &mut c).is_none());
+        assert!(validate_ipv6("fe80::1%eth0", &mut c).is_none());
+    }
+}
