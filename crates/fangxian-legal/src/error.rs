@@ -34,8 +34,8 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// A file could not be read.
-    #[error("{}: {source}", path.display())]
+    /// A file could not be read. (The display names the file; the cause is the `source`.)
+    #[error("{}", path.display())]
     Io {
         /// The file.
         path: PathBuf,

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cmd_assess;
 mod cmd_detect;
 
 /// 防线 fangxian — find, validate, count and legally assess Chinese personal information.
@@ -30,6 +31,8 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Assess scan summaries under 法释〔2017〕10号 with case facts; print the verdict, write the JSON.
+    Assess(cmd_assess::Args),
     /// Find PI items in a text (or standard input) and print them, masked.
     Detect(cmd_detect::Args),
 }
@@ -37,6 +40,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::Assess(args) => cmd_assess::run(&cli.global, args),
         Command::Detect(args) => cmd_detect::run(&cli.global, args),
     };
     match result {
