@@ -37,7 +37,6 @@ impl Table {
 }
 
 #[derive(Debug, Clone, Copy)]
-#[allow(dead_code)] // `Text` is used by the JSON reader (next commit)
 enum Name {
     None,
     Column(u32),
@@ -287,7 +286,6 @@ impl<'b> BatchWriter<'b> {
     }
 
     /// Fields in the open record.
-    #[allow(dead_code)]
     pub(crate) fn record_fields(&self) -> usize {
         self.batch.fields.len() - self.rec_field_start
     }
@@ -325,6 +323,9 @@ impl<'b> BatchWriter<'b> {
 
     /// Drops the open record and its bytes.
     pub(crate) fn abort(&mut self) {
+        if !self.in_record {
+            return;
+        }
         self.batch.fields.truncate(self.rec_field_start);
         self.used = self.rec_byte_start;
         self.in_record = false;
@@ -374,7 +375,6 @@ impl<'b> BatchWriter<'b> {
     }
 
     /// Adds a field whose name is arena bytes `name` and value arena bytes `start..end`.
-    #[allow(dead_code)]
     pub(crate) fn field_named(&mut self, name: (usize, usize), start: usize, end: usize) {
         self.batch.fields.push(FieldSlot {
             name: Name::Text(name.0 as u32, name.1 as u32),
@@ -409,8 +409,6 @@ impl<'b> BatchWriter<'b> {
     }
 
     fn abort_if_open(&mut self) {
-        if self.in_record {
-            self.abort();
-        }
+        self.abort();
     }
 }

@@ -238,7 +238,6 @@ impl Spill {
         Ok(Spill::Disk(file))
     }
 
-    #[allow(dead_code)]
     pub(crate) fn path(&self) -> Option<&std::path::Path> {
         match self {
             Spill::Mem(_) => None,

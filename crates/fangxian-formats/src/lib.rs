@@ -73,9 +73,13 @@ mod decode;
 mod diag;
 mod error;
 mod input;
+mod json;
 mod limits;
 mod reader;
+mod sheet;
 mod sniff;
+mod sql;
+mod sqlite;
 mod text;
 mod walk;
 

@@ -193,11 +193,9 @@ trait ReadSeek: Read + Seek {}
 impl<T: Read + Seek> ReadSeek for T {}
 
 /// A stream at some level of nesting.
-#[allow(dead_code)] // `Spilled` is used by the SQLite reader (next commit)
 enum Node<'a> {
     Stream(Box<dyn Read + 'a>),
     File(File, &'a Path),
-    Spilled(Spill),
 }
 
 /// Enumerates inputs and reads them. Cheap to build; reusable.
@@ -437,18 +435,6 @@ impl Walker {
                     return Ok(());
                 }
             },
-            Node::Spilled(mut s) => match peek_seekable(&mut s) {
-                Ok(prefix) if prefix.is_empty() => return self.empty(top, name, v),
-                Ok(prefix) => (container::magic(&prefix), Node::Spilled(s)),
-                Err(err) => {
-                    self.fail(
-                        top,
-                        v,
-                        crate::reader::io_error(&name.into(), 0, "reading", err),
-                    );
-                    return Ok(());
-                }
-            },
         };
         let container = matches!(
             magic,
@@ -535,7 +521,6 @@ impl Walker {
                 inner: io::BufReader::with_capacity(256 << 10, f),
                 state: top.tap.clone(),
             }),
-            Node::Spilled(s) => Box::new(s),
         }
     }
 
@@ -553,7 +538,6 @@ impl Walker {
                 top.tap.borrow_mut().sequential = false;
                 Some(Box::new(f))
             }
-            Node::Spilled(s) => Some(Box::new(s)),
             Node::Stream(mut s) => match self.spill(top, name, &mut s, need_path, v) {
                 Some(sp) => Some(Box::new(sp)),
                 None => None,
@@ -792,7 +776,27 @@ impl Walker {
                 });
                 return Ok(());
             }
-            _ => (
+            TextFormat::Json | TextFormat::JsonLines => {
+                let lines = sniffed == TextFormat::JsonLines;
+                let depth = self.limits.max_json_depth;
+                (
+                    if lines {
+                        Format::JsonLines
+                    } else {
+                        Format::Json
+                    },
+                    Box::new(crate::json::JsonReader::new(input, c, lines, depth)),
+                )
+            }
+            TextFormat::Sql { mysql } => (
+                if mysql {
+                    Format::MysqlDump
+                } else {
+                    Format::PostgresDump
+                },
+                Box::new(crate::sql::SqlReader::new(input, c, mysql)),
+            ),
+            TextFormat::Text => (
                 Format::Text,
                 Box::new(crate::text::TextReader::new(input, c)),
             ),
@@ -807,33 +811,39 @@ impl Walker {
         node: Node<'_>,
         v: &mut dyn Visitor,
     ) -> Result<(), Error> {
-        drop(node);
-        self.unsupported(top, name, Format::Sqlite, v)
-    }
-
-    fn unsupported(
-        &self,
-        top: &Top,
-        name: &str,
-        format: Format,
-        v: &mut dyn Visitor,
-    ) -> Result<(), Error> {
-        top.partial.set(true);
-        v.warning(Warning {
-            source: name.to_string(),
-            offset: None,
-            line: None,
-            message: format!("{format} is not supported yet; skipped"),
-        });
-        v.source_done(&SourceDone {
-            name: name.to_string(),
-            format,
-            encoding: None,
-            records: 0,
-            partial: true,
-            skipped: true,
-        });
-        Ok(())
+        // SQLite needs a file on disk: use the input itself, or spill the stream to one.
+        let (path, spill): (PathBuf, Option<Spill>) = match node {
+            Node::File(_, p) => (p.to_path_buf(), None),
+            other => {
+                let mut stream = self.as_stream(top, other);
+                let Some(s) = self.spill(top, name, &mut stream, true, v) else {
+                    return Ok(());
+                };
+                let p = s.path().map(Path::to_path_buf).unwrap_or_default();
+                (p, Some(s))
+            }
+        };
+        top.tap.borrow_mut().sequential = false;
+        let source: Arc<str> = name.into();
+        let diag = Diag::new(source.clone());
+        match crate::sqlite::SqliteReader::open(&path, self.common(&diag), spill) {
+            Ok(reader) => self.run(
+                top,
+                source,
+                Format::Sqlite,
+                None,
+                Box::new(reader),
+                &diag,
+                v,
+            ),
+            Err(e) => {
+                for w in diag.take() {
+                    v.warning(w);
+                }
+                self.fail(top, v, e);
+                Ok(())
+            }
+        }
     }
 
     fn sheets<'a>(
@@ -844,8 +854,27 @@ impl Walker {
         format: Format,
         v: &mut dyn Visitor,
     ) -> Result<(), Error> {
-        drop(rs);
-        self.unsupported(top, name, format, v)
+        let source: Arc<str> = name.into();
+        let diag = Diag::new(source.clone());
+        match crate::sheet::Book::open(rs, format == Format::Xlsx) {
+            Ok(book) => {
+                let reader = crate::sheet::SheetReader::new(book, self.common(&diag));
+                self.run(top, source, format, None, Box::new(reader), &diag, v)
+            }
+            Err(message) => {
+                self.fail(
+                    top,
+                    v,
+                    Error::Malformed {
+                        source_name: name.to_string(),
+                        format: format.name(),
+                        offset: 0,
+                        message,
+                    },
+                );
+                Ok(())
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]

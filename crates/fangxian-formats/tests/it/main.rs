@@ -6,4 +6,8 @@ mod archives;
 mod bad_input;
 mod csv;
 mod encodings;
+mod json;
+mod sql;
+mod sqlite;
 mod text;
+mod xlsx;

@@ -1,0 +1,61 @@
+//! SQLite database files.
+
+use crate::common::*;
+
+fn make_db(path: &std::path::Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, phone TEXT, score REAL);
+         INSERT INTO users VALUES (1, '张三', '13800138000', 1.5), (2, NULL, '13900139000', 2.0);
+         CREATE TABLE kv (k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID;
+         INSERT INTO kv VALUES ('a', X'6869'), ('b', 42);",
+    )
+    .unwrap();
+}
+
+#[test]
+fn every_table_file_and_from_archive() {
+    let dir = tempdir();
+    let db = dir.path().join("x.db");
+    make_db(&db);
+    let expected = [
+        "1:id=1",
+        "1:name=张三",
+        "1:phone=13800138000",
+        "1:score=1.5",
+        "2:id=2",
+        "2:name=",
+        "2:phone=13900139000",
+        "2:score=2",
+        "3:k=a",
+        "3:v=hi",
+        "4:k=b",
+        "4:v=42",
+    ];
+    let mut c = Collect::default();
+    fangxian_formats::Walker::new(Default::default())
+        .read_file("x.db", &db, &mut c)
+        .unwrap();
+    assert_eq!(c.formats[0].1, "sqlite");
+    assert_eq!(c.flat(), expected);
+    let tables: Vec<_> = c.headers.iter().map(|h| h.1.as_str()).collect();
+    assert_eq!(tables, ["users", "kv"]);
+    // The same database inside a gzip'd tar: spilled to a temporary file.
+    let bytes = std::fs::read(&db).unwrap();
+    let c = read_bytes("db.tgz", &gzip(&tar(&[("x.db", &bytes)])));
+    assert_eq!(c.flat(), expected);
+    assert_eq!(c.done[0].name, "db.tgz!/x.db");
+}
+
+#[test]
+fn corrupt_database_is_an_error_not_a_panic() {
+    let mut bytes = b"SQLite format 3\0".to_vec();
+    bytes.extend(std::iter::repeat_n(0xAB, 4096));
+    let c = read_bytes("bad.db", &bytes);
+    assert!(
+        !c.errors.is_empty() || !c.warnings.is_empty(),
+        "{}",
+        c.all_messages()
+    );
+    assert!(c.rows.is_empty());
+}

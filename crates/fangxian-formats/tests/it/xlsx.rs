@@ -1,0 +1,107 @@
+//! Spreadsheets: a minimal xlsx written by hand (calamine only reads).
+
+use crate::common::*;
+
+fn sheet_xml(rows: &[&[&str]]) -> String {
+    let mut s = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (r, row) in rows.iter().enumerate() {
+        s.push_str(&format!("<row r=\"{}\">", r + 1));
+        for (c, v) in row.iter().enumerate() {
+            let col = (b'A' + c as u8) as char;
+            if let Some(n) = v.strip_prefix('#') {
+                s.push_str(&format!("<c r=\"{col}{}\"><v>{n}</v></c>", r + 1));
+            } else {
+                s.push_str(&format!(
+                    "<c r=\"{col}{}\" t=\"inlineStr\"><is><t>{v}</t></is></c>",
+                    r + 1
+                ));
+            }
+        }
+        s.push_str("</row>");
+    }
+    s.push_str("</sheetData></worksheet>");
+    s
+}
+
+pub fn xlsx(sheets: &[(&str, &[&[&str]])]) -> Vec<u8> {
+    let mut ct = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#,
+    );
+    let mut wb = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>"#,
+    );
+    let mut rels = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    );
+    let mut files: Vec<(String, String)> = Vec::new();
+    for (i, (name, rows)) in sheets.iter().enumerate() {
+        let n = i + 1;
+        ct.push_str(&format!(r#"<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#));
+        wb.push_str(&format!(
+            r#"<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>"#
+        ));
+        rels.push_str(&format!(r#"<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>"#));
+        files.push((format!("xl/worksheets/sheet{n}.xml"), sheet_xml(rows)));
+    }
+    ct.push_str("</Types>");
+    wb.push_str("</sheets></workbook>");
+    rels.push_str("</Relationships>");
+    let root_rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+    let mut members: Vec<(String, String)> = vec![
+        ("[Content_Types].xml".into(), ct),
+        ("_rels/.rels".into(), root_rels.into()),
+        ("xl/workbook.xml".into(), wb),
+        ("xl/_rels/workbook.xml.rels".into(), rels),
+    ];
+    members.extend(files);
+    let refs: Vec<(&str, &[u8])> = members
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_bytes()))
+        .collect();
+    zip(&refs)
+}
+
+#[test]
+fn every_sheet_with_header_detection() {
+    let book = xlsx(&[
+        (
+            "客户",
+            &[
+                &["姓名", "手机"],
+                &["张三", "#13800138000"],
+                &["李四", "#13900139000"],
+            ],
+        ),
+        ("raw", &[&["x", "#1"], &["y", "#2"]]),
+    ]);
+    let c = read_bytes("book.xlsx", &book);
+    assert_eq!(c.formats[0].1, "xlsx");
+    assert_eq!(
+        c.flat(),
+        [
+            "1:姓名=张三",
+            "1:手机=13800138000",
+            "2:姓名=李四",
+            "2:手机=13900139000",
+            "3:x",
+            "3:1",
+            "4:y",
+            "4:2",
+        ]
+    );
+    let tables: Vec<_> = c.rows.iter().map(|r| r.table.as_str()).collect();
+    assert_eq!(tables[0], "客户");
+    assert_eq!(tables[7], "raw");
+    assert!(c.errors.is_empty(), "{}", c.all_messages());
+}
+
+#[test]
+fn xlsx_inside_zip_is_a_workbook_not_an_archive() {
+    let book = xlsx(&[("s", &[&["name", "phone"], &["A", "#13800138000"]])]);
+    let c = read_bytes("x.zip", &zip(&[("book.xlsx", &book)]));
+    assert_eq!(c.done.len(), 1);
+    assert_eq!(c.done[0].name, "x.zip!/book.xlsx");
+    assert_eq!(c.flat(), ["1:name=A", "1:phone=13800138000"]);
+}
