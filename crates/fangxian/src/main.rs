@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 
 mod cmd_assess;
 mod cmd_detect;
+mod cmd_eval;
+mod cmd_gen;
 
 /// 防线 fangxian — find, validate, count and legally assess Chinese personal information.
 #[derive(Debug, Parser)]
@@ -35,6 +37,10 @@ enum Command {
     Assess(cmd_assess::Args),
     /// Find PI items in a text (or standard input) and print them, masked.
     Detect(cmd_detect::Args),
+    /// Score a tool's findings and summary against a generated corpus's gold answers.
+    Eval(cmd_eval::Args),
+    /// Write a labelled synthetic corpus (every format, encoding and container) and its gold answers.
+    Gen(cmd_gen::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +48,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Assess(args) => cmd_assess::run(&cli.global, args),
         Command::Detect(args) => cmd_detect::run(&cli.global, args),
+        Command::Eval(args) => cmd_eval::run(&cli.global, args),
+        Command::Gen(args) => cmd_gen::run(&cli.global, args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,704 @@
+//! Writers: rows to CSV, TSV, JSON, JSON Lines, MySQL and PostgreSQL dumps and text; text to
+//! UTF-8 (with or without BOM), GBK or UTF-16LE; bytes through gzip, zstd, xz or bzip2.
+//!
+//! Our own small writers rather than fangxian-formats' readers' counterparts: the generator must
+//! not share code with what it tests, or a shared bug would grade itself correct.
+
+use std::io::{self, Write};
+use std::str::FromStr;
+
+use sha2::{Digest, Sha256};
+
+use crate::datasets::{Col, HeaderStyle};
+use crate::row::{CellType, Row};
+use crate::tags::Tags;
+use crate::Error;
+
+macro_rules! named_enum {
+    ($(#[$doc:meta])* $name:ident, $what:literal { $( $(#[$vdoc:meta])* $v:ident = $id:literal ),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $( $(#[$vdoc])* $v, )* }
+
+        impl $name {
+            /// Every value.
+            pub const ALL: &'static [$name] = &[ $( $name::$v, )* ];
+            /// The id used on the command line and in file names.
+            pub fn id(self) -> &'static str {
+                match self { $( $name::$v => $id, )* }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Error;
+            fn from_str(s: &str) -> Result<Self, Error> {
+                let t = s.trim().to_ascii_lowercase();
+                $name::ALL.iter().copied().find(|x| x.id() == t).ok_or_else(|| Error::Unknown {
+                    what: $what,
+                    value: s.to_owned(),
+                    known: $name::ALL.iter().map(|x| x.id()).collect::<Vec<_>>().join(", "),
+                })
+            }
+        }
+    };
+}
+
+named_enum! {
+    /// A file format of the corpus.
+    Format, "format" {
+        /// Comma-separated values with a header row.
+        Csv = "csv",
+        /// Tab-separated values with a header row.
+        Tsv = "tsv",
+        /// One JSON array of objects; some columns nested in sub-objects.
+        Json = "json",
+        /// JSON Lines, one flat object per line.
+        Jsonl = "jsonl",
+        /// A `mysqldump` file: `CREATE TABLE` and extended `INSERT … VALUES`.
+        Mysql = "mysql",
+        /// A `pg_dump` file: `CREATE TABLE` and `COPY … FROM stdin`.
+        Pgdump = "pgdump",
+        /// Plain-text log lines (free text).
+        Txt = "txt",
+    }
+}
+
+named_enum! {
+    /// A text encoding of the corpus.
+    Encoding, "encoding" {
+        /// UTF-8 without BOM.
+        Utf8 = "utf8",
+        /// UTF-8 with BOM.
+        Utf8Bom = "utf8bom",
+        /// GBK (the WHATWG GBK encoder).
+        Gbk = "gbk",
+        /// UTF-16LE with BOM.
+        Utf16 = "utf16",
+    }
+}
+
+named_enum! {
+    /// A compression stream or archive container.
+    Packaging, "compression" {
+        /// gzip (level 1).
+        Gz = "gz",
+        /// zstd (level 1).
+        Zst = "zst",
+        /// xz (preset 0).
+        Xz = "xz",
+        /// bzip2 (level 1).
+        Bz2 = "bz2",
+        /// A zip archive holding several files.
+        Zip = "zip",
+        /// A tar archive holding several files.
+        Tar = "tar",
+    }
+}
+
+impl Format {
+    pub(crate) fn ext(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Mysql | Format::Pgdump => "sql",
+            Format::Txt => "log",
+        }
+    }
+
+    pub(crate) fn tag(self) -> Tags {
+        match self {
+            Format::Csv => Tags::CSV,
+            Format::Tsv => Tags::TSV,
+            Format::Json => Tags::JSON,
+            Format::Jsonl => Tags::JSONL,
+            Format::Mysql => Tags::MYSQL,
+            Format::Pgdump => Tags::PGDUMP,
+            Format::Txt => Tags::TXT,
+        }
+    }
+
+    /// The encodings a real tool would write this format in: JSON is UTF-8 (RFC 8259), SQL dumps
+    /// are written in the connection charset (UTF-8 or GBK), text exports in anything.
+    pub(crate) fn encodings(self) -> &'static [Encoding] {
+        match self {
+            Format::Json | Format::Jsonl => &[Encoding::Utf8, Encoding::Utf8Bom],
+            Format::Mysql | Format::Pgdump => &[Encoding::Utf8, Encoding::Gbk],
+            Format::Csv | Format::Tsv | Format::Txt => Encoding::ALL,
+        }
+    }
+}
+
+impl Encoding {
+    pub(crate) fn tag(self) -> Tags {
+        match self {
+            Encoding::Utf8 => Tags::EMPTY,
+            Encoding::Utf8Bom => Tags::UTF8_BOM,
+            Encoding::Gbk => Tags::GBK,
+            Encoding::Utf16 => Tags::UTF16,
+        }
+    }
+}
+
+impl Packaging {
+    pub(crate) fn tag(self) -> Tags {
+        match self {
+            Packaging::Gz => Tags::GZ,
+            Packaging::Zst => Tags::ZST,
+            Packaging::Xz => Tags::XZ,
+            Packaging::Bz2 => Tags::BZ2,
+            Packaging::Zip => Tags::ZIP,
+            Packaging::Tar => Tags::TAR,
+        }
+    }
+}
+
+/// A writer that hashes and counts what passes through it.
+pub(crate) struct Hashing<W> {
+    pub(crate) inner: W,
+    pub(crate) sha: Sha256,
+    pub(crate) bytes: u64,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.sha.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// A compression stream over `W`.
+pub(crate) enum Stream<W: Write> {
+    Plain(W),
+    Gz(flate2::write::GzEncoder<W>),
+    Zst(zstd::stream::write::Encoder<'static, W>),
+    Xz(xz2::write::XzEncoder<W>),
+    Bz2(bzip2::write::BzEncoder<W>),
+}
+
+impl<W: Write> Stream<W> {
+    pub(crate) fn new(w: W, p: Option<Packaging>) -> io::Result<Stream<W>> {
+        Ok(match p {
+            Some(Packaging::Gz) => Stream::Gz(flate2::write::GzEncoder::new(
+                w,
+                flate2::Compression::fast(),
+            )),
+            Some(Packaging::Zst) => Stream::Zst(zstd::stream::write::Encoder::new(w, 1)?),
+            Some(Packaging::Xz) => Stream::Xz(xz2::write::XzEncoder::new(w, 0)),
+            Some(Packaging::Bz2) => {
+                Stream::Bz2(bzip2::write::BzEncoder::new(w, bzip2::Compression::fast()))
+            }
+            _ => Stream::Plain(w),
+        })
+    }
+
+    pub(crate) fn finish(self) -> io::Result<W> {
+        match self {
+            Stream::Plain(w) => Ok(w),
+            Stream::Gz(e) => e.finish(),
+            Stream::Zst(e) => e.finish(),
+            Stream::Xz(e) => e.finish(),
+            Stream::Bz2(e) => e.finish(),
+        }
+    }
+}
+
+impl<W: Write> Write for Stream<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(w) => w.write(buf),
+            Stream::Gz(e) => e.write(buf),
+            Stream::Zst(e) => e.write(buf),
+            Stream::Xz(e) => e.write(buf),
+            Stream::Bz2(e) => e.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Plain(w) => w.flush(),
+            Stream::Gz(e) => e.flush(),
+            Stream::Zst(e) => e.flush(),
+            Stream::Xz(e) => e.flush(),
+            Stream::Bz2(e) => e.flush(),
+        }
+    }
+}
+
+/// Encodes UTF-8 text chunks into the file's encoding and counts the encoded bytes.
+pub(crate) struct Encoder<W: Write> {
+    pub(crate) out: W,
+    enc: Encoding,
+    buf: Vec<u8>,
+    pub(crate) bytes: u64,
+}
+
+impl<W: Write> Encoder<W> {
+    pub(crate) fn new(out: W, enc: Encoding) -> io::Result<Encoder<W>> {
+        let mut e = Encoder {
+            out,
+            enc,
+            buf: Vec::with_capacity(1 << 17),
+            bytes: 0,
+        };
+        let bom: &[u8] = match enc {
+            Encoding::Utf8Bom => b"\xEF\xBB\xBF",
+            Encoding::Utf16 => b"\xFF\xFE",
+            _ => b"",
+        };
+        e.out.write_all(bom)?;
+        e.bytes += bom.len() as u64;
+        Ok(e)
+    }
+
+    pub(crate) fn write_str(&mut self, s: &str) -> io::Result<()> {
+        let bytes: &[u8] = match self.enc {
+            Encoding::Utf8 | Encoding::Utf8Bom => s.as_bytes(),
+            Encoding::Gbk => {
+                let (b, _, had_errors) = encoding_rs::GBK.encode(s);
+                if had_errors {
+                    // Tables are filtered to GBK-encodable names; reaching here is a bug.
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "text has no GBK encoding",
+                    ));
+                }
+                self.buf.clear();
+                self.buf.extend_from_slice(&b);
+                &self.buf
+            }
+            Encoding::Utf16 => {
+                self.buf.clear();
+                for u in s.encode_utf16() {
+                    self.buf.extend_from_slice(&u.to_le_bytes());
+                }
+                &self.buf
+            }
+        };
+        self.out.write_all(bytes)?;
+        self.bytes += bytes.len() as u64;
+        Ok(())
+    }
+}
+
+/// Format-specific state while writing one file.
+pub(crate) struct TableWriter {
+    pub(crate) format: Format,
+    style: HeaderStyle,
+    cols: &'static [Col],
+    table: &'static str,
+    crlf: bool,
+    complete_insert: bool,
+    gbk: bool,
+    rows: u64,
+}
+
+fn csv_field(out: &mut String, s: &str, delim: char) {
+    let needs = s.contains([delim, '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ');
+    if needs {
+        out.push('"');
+        for ch in s.chars() {
+            if ch == '"' {
+                out.push('"');
+            }
+            out.push(ch);
+        }
+        out.push('"');
+    } else {
+        out.push_str(s);
+    }
+}
+
+fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn sql_str(out: &mut String, s: &str) {
+    out.push('\'');
+    for ch in s.chars() {
+        match ch {
+            '\'' => out.push_str("\\'"),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\0' => out.push_str("\\0"),
+            '\u{1a}' => out.push_str("\\Z"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+}
+
+fn copy_field(out: &mut String, s: &str) {
+    for ch in s.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// pg_dump quotes identifiers that are not lower-case ASCII words.
+fn pg_ident(out: &mut String, s: &str) {
+    let plain = s
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && s.bytes().next().is_some_and(|b| !b.is_ascii_digit());
+    if plain {
+        out.push_str(s);
+    } else {
+        out.push('"');
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
+    }
+}
+
+/// Rows per extended INSERT statement (mysqldump packs rows up to `net_buffer_length`).
+const INSERT_BATCH: u64 = 64;
+
+impl TableWriter {
+    pub(crate) fn new(
+        format: Format,
+        style: HeaderStyle,
+        cols: &'static [Col],
+        table: &'static str,
+        variant: u64,
+        enc: Encoding,
+    ) -> TableWriter {
+        TableWriter {
+            format,
+            style,
+            cols,
+            table,
+            crlf: enc == Encoding::Utf16 || variant % 3 == 1,
+            complete_insert: variant % 2 == 0,
+            gbk: enc == Encoding::Gbk,
+            rows: 0,
+        }
+    }
+
+    fn eol(&self, out: &mut String) {
+        out.push_str(if self.crlf { "\r\n" } else { "\n" });
+    }
+
+    /// The field name of each column in findings: header, or JSON path for JSON formats.
+    pub(crate) fn field_names(&self) -> Vec<String> {
+        self.cols
+            .iter()
+            .map(|c| {
+                let h = self.style.header(c);
+                match (self.format, c.group) {
+                    (Format::Json, Some(g)) => format!("$.{g}.{h}"),
+                    (Format::Json | Format::Jsonl, _) => format!("$.{h}"),
+                    (Format::Txt, _) => String::new(),
+                    _ => h.to_owned(),
+                }
+            })
+            .collect()
+    }
+
+    /// Per-column tags the format adds for this row.
+    pub(crate) fn col_tags(&self, row: &Row, out: &mut Vec<Tags>) {
+        out.clear();
+        for (i, c) in self.cols.iter().enumerate() {
+            let mut t = Tags::EMPTY;
+            let (text, ty) = row.cell(i);
+            match self.format {
+                Format::Csv | Format::Tsv if text.contains('\n') => t |= Tags::EMBEDDED_NEWLINE,
+                Format::Json | Format::Jsonl if ty == CellType::Number => t |= Tags::JSON_NUMBER,
+                _ => {}
+            }
+            if self.format == Format::Json && c.group.is_some() {
+                t |= Tags::NESTED;
+            }
+            out.push(t);
+        }
+    }
+
+    pub(crate) fn header(&mut self, out: &mut String) {
+        let style = self.style;
+        match self.format {
+            Format::Csv | Format::Tsv => {
+                let d = if self.format == Format::Csv {
+                    ','
+                } else {
+                    '\t'
+                };
+                for (i, c) in self.cols.iter().enumerate() {
+                    if i > 0 {
+                        out.push(d);
+                    }
+                    csv_field(out, style.header(c), d);
+                }
+                self.eol(out);
+            }
+            Format::Json => out.push_str("[\n"),
+            Format::Jsonl | Format::Txt => {}
+            Format::Mysql => {
+                let cs = if self.gbk { "gbk" } else { "utf8mb4" };
+                out.push_str("-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n--\n");
+                out.push_str("-- Host: 10.12.0.7    Database: crm\n");
+                out.push_str("-- ------------------------------------------------------\n");
+                out.push_str(&format!("/*!40101 SET NAMES {cs} */;\n\n"));
+                out.push_str(&format!("DROP TABLE IF EXISTS `{}`;\n", self.table));
+                out.push_str(&format!("CREATE TABLE `{}` (\n", self.table));
+                for c in self.cols {
+                    out.push_str(&format!(
+                        "  `{}` varchar(255) DEFAULT NULL,\n",
+                        style.header(c)
+                    ));
+                }
+                out.push_str(&format!(
+                    "  KEY `idx_1` (`{}`)\n) ENGINE=InnoDB DEFAULT CHARSET={cs};\n\n",
+                    style.header(&self.cols[0])
+                ));
+                out.push_str(&format!("LOCK TABLES `{}` WRITE;\n", self.table));
+            }
+            Format::Pgdump => {
+                let ce = if self.gbk { "GBK" } else { "UTF8" };
+                out.push_str("--\n-- PostgreSQL database dump\n--\n\n");
+                out.push_str("SET statement_timeout = 0;\n");
+                out.push_str(&format!("SET client_encoding = '{ce}';\n"));
+                out.push_str("SET standard_conforming_strings = on;\n\n");
+                out.push_str(&format!("CREATE TABLE public.{} (\n", self.table));
+                for (i, c) in self.cols.iter().enumerate() {
+                    out.push_str("    ");
+                    pg_ident(out, style.header(c));
+                    out.push_str(" text");
+                    out.push_str(if i + 1 < self.cols.len() { ",\n" } else { "\n" });
+                }
+                out.push_str(");\n\n");
+                out.push_str(&format!(
+                    "--\n-- Data for Name: {0}; Type: TABLE DATA; Schema: public; Owner: app\n--\n\n",
+                    self.table
+                ));
+                out.push_str(&format!("COPY public.{} (", self.table));
+                for (i, c) in self.cols.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    pg_ident(out, style.header(c));
+                }
+                out.push_str(") FROM stdin;\n");
+            }
+        }
+    }
+
+    fn json_object(&self, out: &mut String, row: &Row, nest: bool) {
+        out.push('{');
+        let mut first = true;
+        let mut done = vec![false; self.cols.len()];
+        for i in 0..self.cols.len() {
+            if done[i] {
+                continue;
+            }
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            match self.cols[i].group.filter(|_| nest) {
+                Some(gname) => {
+                    json_str(out, gname);
+                    out.push_str(":{");
+                    let mut f2 = true;
+                    for (j, col) in self.cols.iter().enumerate().skip(i) {
+                        if col.group == Some(gname) {
+                            done[j] = true;
+                            if !f2 {
+                                out.push(',');
+                            }
+                            f2 = false;
+                            self.json_member(out, row, j);
+                        }
+                    }
+                    out.push('}');
+                }
+                None => {
+                    done[i] = true;
+                    self.json_member(out, row, i);
+                }
+            }
+        }
+        out.push('}');
+    }
+
+    fn json_member(&self, out: &mut String, row: &Row, i: usize) {
+        json_str(out, self.style.header(&self.cols[i]));
+        out.push(':');
+        let (text, ty) = row.cell(i);
+        match ty {
+            CellType::Null => out.push_str("null"),
+            CellType::Number => out.push_str(text),
+            CellType::Text => json_str(out, text),
+        }
+    }
+
+    pub(crate) fn row(&mut self, out: &mut String, row: &Row) {
+        match self.format {
+            Format::Csv | Format::Tsv => {
+                let d = if self.format == Format::Csv {
+                    ','
+                } else {
+                    '\t'
+                };
+                for i in 0..self.cols.len() {
+                    if i > 0 {
+                        out.push(d);
+                    }
+                    let (text, _) = row.cell(i);
+                    csv_field(out, text, d);
+                }
+                self.eol(out);
+            }
+            Format::Json => {
+                if self.rows > 0 {
+                    out.push_str(",\n");
+                }
+                self.json_object(out, row, true);
+            }
+            Format::Jsonl => {
+                self.json_object(out, row, false);
+                out.push('\n');
+            }
+            Format::Txt => {
+                out.push_str(row.cell(0).0);
+                self.eol(out);
+            }
+            Format::Mysql => {
+                if self.rows % INSERT_BATCH == 0 {
+                    if self.rows > 0 {
+                        out.push_str(";\n");
+                    }
+                    out.push_str(&format!("INSERT INTO `{}` ", self.table));
+                    if self.complete_insert {
+                        out.push('(');
+                        for (i, c) in self.cols.iter().enumerate() {
+                            if i > 0 {
+                                out.push(',');
+                            }
+                            out.push('`');
+                            out.push_str(self.style.header(c));
+                            out.push('`');
+                        }
+                        out.push_str(") ");
+                    }
+                    out.push_str("VALUES ");
+                } else {
+                    out.push(',');
+                }
+                out.push('(');
+                for i in 0..self.cols.len() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    let (text, ty) = row.cell(i);
+                    match ty {
+                        CellType::Null => out.push_str("NULL"),
+                        CellType::Number => out.push_str(text),
+                        CellType::Text => sql_str(out, text),
+                    }
+                }
+                out.push(')');
+            }
+            Format::Pgdump => {
+                for i in 0..self.cols.len() {
+                    if i > 0 {
+                        out.push('\t');
+                    }
+                    let (text, ty) = row.cell(i);
+                    match ty {
+                        CellType::Null => out.push_str("\\N"),
+                        _ => copy_field(out, text),
+                    }
+                }
+                out.push('\n');
+            }
+        }
+        self.rows += 1;
+    }
+
+    pub(crate) fn footer(&mut self, out: &mut String) {
+        match self.format {
+            Format::Json => out.push_str("\n]\n"),
+            Format::Mysql => {
+                if self.rows > 0 {
+                    out.push_str(";\n");
+                }
+                out.push_str("UNLOCK TABLES;\n\n-- Dump completed on 2024-06-30 23:59:59\n");
+            }
+            Format::Pgdump => {
+                out.push_str("\\.\n\n\n--\n-- PostgreSQL database dump complete\n--\n\n");
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_follow_each_format() {
+        let mut s = String::new();
+        csv_field(&mut s, "a,b", ',');
+        csv_field(&mut s, "say \"hi\"\nbye", ',');
+        csv_field(&mut s, "plain", ',');
+        assert_eq!(s, "\"a,b\"\"say \"\"hi\"\"\nbye\"plain");
+        s.clear();
+        sql_str(&mut s, "O'Neil\\\n");
+        assert_eq!(s, "'O\\'Neil\\\\\\n'");
+        s.clear();
+        copy_field(&mut s, "a\tb\\c\nd");
+        assert_eq!(s, "a\\tb\\\\c\\nd");
+        s.clear();
+        json_str(&mut s, "引号\"\n\u{1}");
+        assert_eq!(s, "\"引号\\\"\\n\\u0001\"");
+        s.clear();
+        pg_ident(&mut s, "姓名");
+        pg_ident(&mut s, "sfzh");
+        assert_eq!(s, "\"姓名\"sfzh");
+    }
+
+    #[test]
+    fn encodings_round_trip() {
+        let text = "张伟,１３８,110105194912310021\r\n";
+        for &enc in Encoding::ALL {
+            let mut e = Encoder::new(Vec::new(), enc).unwrap();
+            e.write_str(text).unwrap();
+            let bytes = e.out;
+            let decoded = match enc {
+                Encoding::Utf8 => String::from_utf8(bytes).unwrap(),
+                Encoding::Utf8Bom => {
+                    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+                    String::from_utf8(bytes[3..].to_vec()).unwrap()
+                }
+                Encoding::Gbk => encoding_rs::GBK.decode(&bytes).0.into_owned(),
+                Encoding::Utf16 => encoding_rs::UTF_16LE.decode(&bytes).0.into_owned(),
+            };
+            assert_eq!(decoded, text, "{enc:?}");
+        }
+        assert!("gbk".parse::<Encoding>().is_ok());
+        assert!("ebcdic".parse::<Encoding>().is_err());
+    }
+}
