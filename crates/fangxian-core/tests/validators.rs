@@ -350,3 +350,38 @@ fn normalize_helpers_are_public() {
     assert!(normalize::digits_into("１３８-1234 5678", &mut out));
     assert_eq!(out, "13812345678");
 }
+
+#[test]
+fn docs_types_md_matches_the_taxonomy() {
+    use fangxian_core::{PiplProfile, Sensitivity};
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/types.md");
+    let text = std::fs::read_to_string(path).expect("read docs/types.md");
+    let flag = |k: ItemKind, p: PiplProfile| {
+        let f = k.pipl(p);
+        let s = match f.sensitivity {
+            Sensitivity::Sensitive => "S",
+            Sensitivity::NotSensitive => "N",
+            Sensitivity::Conditional => "C",
+        };
+        format!("{s}{}", if f.verified { "" } else { "?" })
+    };
+    for &k in ItemKind::ALL {
+        let row = format!(
+            "| `{}` | {} | {} | {} | {} | {} |",
+            k.id(),
+            k.name_zh(),
+            k.name_en(),
+            k.default_tier(),
+            flag(k, PiplProfile::Gbt35273_2020),
+            flag(k, PiplProfile::Gbt45574_2025),
+        );
+        assert!(
+            text.contains(&row),
+            "docs/types.md lacks or misstates: {row}"
+        );
+        assert!(
+            text.contains(&format!("### `{}`", k.id())),
+            "docs/types.md has no section for {k}"
+        );
+    }
+}
