@@ -18,13 +18,22 @@ pub(crate) enum Book<RS: Read + Seek> {
     Xls(Xls<RS>),
 }
 
+/// Runs a calamine call, turning a panic inside it into an error: a hostile workbook must
+/// not take the whole scan down (calamine parses untrusted XML and BIFF records).
+fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err("the spreadsheet parser failed on this file".to_string()))
+}
+
 impl<RS: Read + Seek> Book<RS> {
     pub(crate) fn open(rs: RS, xlsx: bool) -> Result<Self, String> {
-        if xlsx {
-            Xlsx::new(rs).map(Book::Xlsx).map_err(|e| e.to_string())
-        } else {
-            Xls::new(rs).map(Book::Xls).map_err(|e| e.to_string())
-        }
+        guarded(|| {
+            if xlsx {
+                Xlsx::new(rs).map(Book::Xlsx).map_err(|e| e.to_string())
+            } else {
+                Xls::new(rs).map(Book::Xls).map_err(|e| e.to_string())
+            }
+        })
     }
 
     fn names(&self) -> Vec<String> {
@@ -35,10 +44,10 @@ impl<RS: Read + Seek> Book<RS> {
     }
 
     fn range(&mut self, name: &str) -> Result<Range<Data>, String> {
-        match self {
+        guarded(|| match self {
             Book::Xlsx(b) => b.worksheet_range(name).map_err(|e| e.to_string()),
             Book::Xls(b) => b.worksheet_range(name).map_err(|e| e.to_string()),
-        }
+        })
     }
 }
 

@@ -92,7 +92,42 @@ pub(crate) fn sniff_text(sample: &[u8], complete: bool) -> TextFormat {
     if let Some((delimiter, header)) = sniff_csv(sample, complete) {
         return TextFormat::Csv { delimiter, header };
     }
+    if single_column_with_header(sample, complete) {
+        return TextFormat::Csv {
+            delimiter: b',',
+            header: true,
+        };
+    }
     TextFormat::Text
+}
+
+/// A one-column table with a header (`phone` over a list of numbers) is a table, not text:
+/// its column name matters for profiling. Requires a label-like first line over mostly
+/// numeric lines, and no comma in the sample (so the comma dialect reads it as one column).
+fn single_column_with_header(sample: &[u8], complete: bool) -> bool {
+    if memchr::memchr(b',', sample).is_some() || memchr::memchr(b'"', sample).is_some() {
+        return false;
+    }
+    let text = match std::str::from_utf8(sample) {
+        Ok(t) => t,
+        Err(e) => std::str::from_utf8(&sample[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    let mut lines: Vec<&str> = text.lines().take(200).collect();
+    if !complete && lines.len() > 1 {
+        lines.pop(); // possibly cut
+    }
+    let Some((first, body)) = lines.split_first() else {
+        return false;
+    };
+    let body: Vec<&str> = body
+        .iter()
+        .copied()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    body.len() >= 2
+        && label_like(first)
+        && !numericish(first)
+        && body.iter().filter(|l| numericish(l)).count() * 10 >= body.len() * 8
 }
 
 fn trim_start(s: &[u8]) -> &[u8] {
@@ -469,6 +504,17 @@ mod tests {
         );
         assert_eq!(
             sniff_text(b"hello world\nsecond line\n", true),
+            TextFormat::Text
+        );
+        assert_eq!(
+            sniff_text(b"phone\n13800138000\n13900139000\n", true),
+            TextFormat::Csv {
+                delimiter: b',',
+                header: true
+            }
+        );
+        assert_eq!(
+            sniff_text(b"13800138000\n13900139000\n", true),
             TextFormat::Text
         );
     }

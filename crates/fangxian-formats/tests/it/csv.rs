@@ -91,3 +91,26 @@ fn many_small_batches_give_the_same_records() {
     assert_eq!(big.rows.last().unwrap().value, "value, 4999");
     assert_eq!(big.rows.last().unwrap().index, 5000);
 }
+
+#[test]
+fn single_column_with_header_keeps_its_name() {
+    let c = read_bytes(
+        "phones.txt",
+        b"phone\n13800138000\n13900139000\n13700137000\n",
+    );
+    assert_eq!(c.formats[0].1, "csv");
+    assert_eq!(
+        c.flat(),
+        [
+            "1:phone=13800138000",
+            "2:phone=13900139000",
+            "3:phone=13700137000"
+        ]
+    );
+}
+
+#[test]
+fn blank_lines_are_not_records() {
+    let c = read_bytes("b.csv", b"a,b\n1,2\n\n3,4\n\n");
+    assert_eq!(c.flat(), ["1:a=1", "1:b=2", "2:a=3", "2:b=4"]);
+}
