@@ -13,4 +13,5 @@ mod proptests;
 mod sql;
 mod sqlite;
 mod text;
+mod walk;
 mod xlsx;
