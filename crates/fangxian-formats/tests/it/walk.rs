@@ -28,7 +28,7 @@ fn directory_walk_names_sorted_and_symlinks_not_followed() {
     std::os::unix::fs::symlink(root.join("b.csv"), root.join("c_link.csv")).unwrap();
     let mut c = Collect::default();
     Walker::new(Limits::default())
-        .walk(&[root.clone()], &mut c)
+        .walk(std::slice::from_ref(&root), &mut c)
         .unwrap();
     let names: Vec<_> = c.inputs.iter().map(|i| i.name.clone()).collect();
     let r = root.to_string_lossy();
@@ -38,7 +38,7 @@ fn directory_walk_names_sorted_and_symlinks_not_followed() {
         let mut c = Collect::default();
         Walker::new(Limits::default())
             .follow_symlinks(true)
-            .walk(&[root.clone()], &mut c)
+            .walk(std::slice::from_ref(&root), &mut c)
             .unwrap();
         assert_eq!(c.inputs.len(), 3);
         assert!(c.inputs[2].name.ends_with("c_link.csv"));
