@@ -161,3 +161,31 @@ fn missing_file_is_an_error_not_a_panic() {
     assert_eq!(c.errors.len(), 1);
     assert!(c.errors[0].contains("/nonexistent/x.csv"));
 }
+
+#[test]
+fn too_many_fields_keeps_the_first_ones_with_a_warning() {
+    let c = read_with(
+        "wide.csv",
+        b"a,b,c,d,e\n1,2,3,4,5\n6,7,8,9,10\n",
+        Limits::default().max_fields(3),
+    );
+    assert_eq!(
+        c.flat(),
+        ["1:a=1", "1:b=2", "1:c=3", "2:a=6", "2:b=7", "2:c=8"]
+    );
+    assert!(c.warnings.iter().any(|w| w.message.contains("max_fields")));
+}
+
+#[test]
+fn read_error_on_an_opened_input_is_reported() {
+    // A directory opens like a file on Linux but fails on read: the read-error path,
+    // testable even as root (where permission bits are not enforced).
+    let dir = tempdir();
+    let mut c = Collect::default();
+    Walker::new(Limits::default())
+        .read_file("a_dir", dir.path(), &mut c)
+        .unwrap();
+    assert_eq!(c.errors.len(), 1, "{}", c.all_messages());
+    assert!(c.errors[0].starts_with("a_dir"), "{}", c.errors[0]);
+    assert!(c.inputs[0].partial);
+}
