@@ -316,6 +316,8 @@ pub struct Assessment {
     pub nearest_threshold: Option<Nearest>,
     /// Unknown facts that would change the level.
     pub would_change: Vec<WhatIf>,
+    /// Known facts the level rests on: each one that, if not proven, would lower the level.
+    pub depends_on: Vec<WhatIf>,
     /// Statutory penalty information.
     pub penalty: Option<Penalty>,
     /// PIPL art. 28 flags per item type found.
@@ -909,6 +911,7 @@ pub fn assess(rules: &Ruleset, seized: &[SummaryInput], facts: &CaseFacts) -> As
 
     let nearest = nearest(rules, main, &conduct);
     let would_change = what_ifs(rules, &default_counts.final_.raw, &conduct, main);
+    let depends_on = depends_on(rules, &default_counts.final_.raw, &conduct, main);
     let penalty = penalty(rules, main, &conduct);
     let pipl = pipl(&all_inputs);
 
@@ -931,6 +934,7 @@ pub fn assess(rules: &Ruleset, seized: &[SummaryInput], facts: &CaseFacts) -> As
         counting,
         nearest_threshold: nearest,
         would_change,
+        depends_on,
         penalty,
         pipl,
         warnings,
@@ -1048,6 +1052,118 @@ fn nearest(rules: &Ruleset, v: &Verdict, c: &Conduct) -> Option<Nearest> {
             .gains
             .map(|g| to_f64(money_need_fen.saturating_sub(g.fen.into()), 100)),
     })
+}
+
+/// Known facts that raise the level: for each, the level if it were not proven. A defence can
+/// contest exactly these; a verdict that survives them all rests on the counts alone.
+fn depends_on(rules: &Ruleset, counts: &TierCounts, c: &Conduct, v: &Verdict) -> Vec<WhatIf> {
+    let mut out = Vec::new();
+    let mut check = |fact: &'static str, value: &str, alt: Conduct, zh: &str, en: &str| {
+        let level = evaluate(rules, counts, &alt).level;
+        if level < v.level {
+            out.push(WhatIf {
+                fact,
+                value: value.to_owned(),
+                level,
+                zh: format!("若{zh}不能认定，结论将为{}。", level.name_zh()),
+                en: format!(
+                    "If {en} were not proven, the level would be {}.",
+                    level.name_en()
+                ),
+            });
+        }
+    };
+    let t = Some(true);
+    let f = Some(false);
+    if c.insider == t {
+        check(
+            "insider",
+            "false",
+            Conduct { insider: f, ..*c },
+            "内部人员身份",
+            "insider status",
+        );
+    }
+    if c.gains.is_some() {
+        check(
+            "illegal_gains_yuan",
+            "unknown",
+            Conduct { gains: None, ..*c },
+            "违法所得数额",
+            "the illegal gains",
+        );
+    }
+    if c.profit.is_some() {
+        check(
+            "lawful_business_profit_yuan",
+            "unknown",
+            Conduct { profit: None, ..*c },
+            "经营获利数额",
+            "the profit",
+        );
+    }
+    if c.resold == t {
+        check(
+            "resold",
+            "false",
+            Conduct { resold: f, ..*c },
+            "购买后又出售或者提供",
+            "the resale",
+        );
+    }
+    if c.prior_criminal == t || c.prior_admin == t {
+        check(
+            "prior_record",
+            "false",
+            Conduct {
+                prior_criminal: f,
+                prior_admin: f,
+                ..*c
+            },
+            "前科或者二年内行政处罚",
+            "the prior record",
+        );
+    }
+    if c.knew == t {
+        check(
+            "knew_recipient_crimes",
+            "false",
+            Conduct { knew: f, ..*c },
+            "明知他人利用信息实施犯罪",
+            "knowledge of the recipient's crimes",
+        );
+    }
+    if c.track == t {
+        check(
+            "track_info_used_in_crime",
+            "false",
+            Conduct { track: f, ..*c },
+            "行踪轨迹信息被用于犯罪",
+            "the use of the track information in a crime",
+        );
+    }
+    if c.harm_death == t {
+        check(
+            "harm_death_or_serious_injury",
+            "false",
+            Conduct {
+                harm_death: f,
+                ..*c
+            },
+            "死亡、重伤等严重后果",
+            "the death, injury or kidnapping",
+        );
+    }
+    if c.harm_loss == t {
+        check(
+            "harm_major_loss_or_egregious_impact",
+            "false",
+            Conduct { harm_loss: f, ..*c },
+            "重大经济损失或者恶劣社会影响",
+            "the major loss or egregious impact",
+        );
+    }
+    out
 }
 
 fn what_ifs(rules: &Ruleset, counts: &TierCounts, c: &Conduct, v: &Verdict) -> Vec<WhatIf> {

@@ -442,6 +442,9 @@ pub(crate) fn explain(
     }
 
     // Unknown facts that would change the outcome.
+    for w in &a.depends_on {
+        out.push(format!("所依事实：{}", w.zh), format!("Rests on: {}", w.en));
+    }
     for w in &a.would_change {
         out.push(
             format!("未知事实：{}", w.zh),

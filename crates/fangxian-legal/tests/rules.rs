@@ -552,3 +552,28 @@ fn explanation_walks_the_arithmetic_and_disclaims() {
     assert!(zh.contains("不构成法律意见"));
     assert_eq!(a.explanation_zh.len(), a.explanation_en.len());
 }
+
+#[test]
+fn known_facts_the_level_rests_on_are_listed() {
+    // Serious only because of the insider standard: contesting insider status lowers it.
+    let a = assess(rules(), &[summary(30, 0, 0)], &insider());
+    assert_eq!(a.level, S);
+    assert_eq!(a.depends_on.len(), 1);
+    assert_eq!(a.depends_on[0].fact, "insider");
+    assert_eq!(a.depends_on[0].level, N);
+    assert!(a.depends_on[0]
+        .en
+        .contains("If insider status were not proven"));
+    // Particularly serious by count alone: nothing to contest.
+    let mut f = insider();
+    f.illegal_gains_yuan = Some(Yuan::from_yuan(60_000));
+    let a = assess(rules(), &[summary(600, 0, 0)], &f);
+    assert_eq!(a.level, P);
+    assert!(a.depends_on.is_empty());
+    // Gains carry it: without them it falls to serious by count.
+    let a = assess(rules(), &[summary(60, 0, 0)], &f);
+    assert_eq!(a.level, P);
+    assert_eq!(a.depends_on.len(), 1);
+    assert_eq!(a.depends_on[0].fact, "illegal_gains_yuan");
+    assert_eq!(a.depends_on[0].level, S);
+}

@@ -157,7 +157,7 @@ fn write_verdict(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
             _ => writeln!(out, "  nearest: {} ({}): {money}", n.target.name_en(), n.rule)?,
         }
     }
-    for w in &a.would_change {
+    for w in a.depends_on.iter().chain(&a.would_change) {
         writeln!(out, "  {}", w.zh)?;
         writeln!(out, "  {}", w.en)?;
     }
