@@ -298,6 +298,8 @@ pub struct Assessment {
     pub counts: TierCounts,
     /// `{id, version}` of the ruleset used.
     pub ruleset: BTreeMap<&'static str, String>,
+    /// The case facts as given (unknown facts are `null`).
+    pub facts: CaseFacts,
     /// The act, as assessed (after art. 6 and art. 3).
     pub act: Act,
     /// Whether the art. 5(1)(8) insider standard was applied.
@@ -925,6 +927,7 @@ pub fn assess(rules: &Ruleset, seized: &[SummaryInput], facts: &CaseFacts) -> As
             ("id", rules.ruleset.id.clone()),
             ("version", rules.ruleset.version.clone()),
         ]),
+        facts: facts.clone(),
         act: main.act,
         insider_applied: main.insider,
         basis_zh: main.fired.iter().map(|f| f.zh.clone()).collect(),

@@ -86,7 +86,7 @@ impl Serialize for Yuan {
 }
 
 /// One recipient of the PI, with the summaries of what they received (art. 11 para. 2).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Recipient {
     /// Who received it (a name, an account, a chat group).
@@ -101,8 +101,9 @@ pub struct Recipient {
 }
 
 /// The conduct. `None` means unknown: the assessment treats an unknown fact as absent and
-/// says which unknown facts would change the outcome.
-#[derive(Clone, Debug, Deserialize)]
+/// says which unknown facts would change the outcome. Serialised (unknown as `null`) into the
+/// assessment, so a report shows the facts it rests on.
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaseFacts {
     /// A title for the case.
