@@ -605,6 +605,19 @@ impl Walker {
             }
         };
         if zip.file_names().any(|n| n == "xl/workbook.xml") {
+            // calamine inflates parts into memory with no guard of its own: check the
+            // declared sizes first (the zip reader stops at the declared size).
+            if let Some(message) = self.workbook_too_big(&mut zip) {
+                self.fail(
+                    top,
+                    v,
+                    Error::Limit {
+                        source_name: name.to_string(),
+                        message,
+                    },
+                );
+                return Ok(());
+            }
             let rs = zip.into_inner();
             return self.sheets(top, name, rs, Format::Xlsx, v);
         }
@@ -671,6 +684,34 @@ impl Walker {
             )?;
         }
         Ok(())
+    }
+
+    fn workbook_too_big<R: Read + Seek>(&self, zip: &mut zip::ZipArchive<R>) -> Option<String> {
+        let mut total = 0u64;
+        for i in 0..zip.len() {
+            let Ok(part) = zip.by_index_raw(i) else {
+                continue;
+            };
+            let (size, packed) = (part.size(), part.compressed_size().max(1));
+            total = total.saturating_add(size);
+            if size > self.limits.ratio_grace_bytes && size / packed >= self.limits.max_ratio.max(1)
+            {
+                return Some(format!(
+                    "zip-bomb guard: workbook part {} declares {size} bytes from {packed} \
+                     compressed (more than Limits::max_ratio {}:1); skipped — raise the ratio \
+                     to read it",
+                    part.name(),
+                    self.limits.max_ratio
+                ));
+            }
+        }
+        let cap = self.limits.max_spill_bytes.min(self.limits.max_total_bytes);
+        (total > cap).then(|| {
+            format!(
+                "workbook expands to {total} bytes, more than Limits::max_spill_bytes / \
+                 max_total_bytes ({cap}); skipped — raise the limits to read it"
+            )
+        })
     }
 
     fn tar<'a>(

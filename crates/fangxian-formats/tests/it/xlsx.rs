@@ -105,3 +105,32 @@ fn xlsx_inside_zip_is_a_workbook_not_an_archive() {
     assert_eq!(c.done[0].name, "x.zip!/book.xlsx");
     assert_eq!(c.flat(), ["1:name=A", "1:phone=13800138000"]);
 }
+
+#[test]
+fn workbook_bomb_is_refused_before_calamine_inflates_it() {
+    let rows: Vec<Vec<String>> = (0..20_000)
+        .map(|i| vec![format!("r{i}"), "#1".into()])
+        .collect();
+    let refs: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+    let book = xlsx(&[("s", &slices)]);
+    let c = read_with(
+        "bomb.xlsx",
+        &book,
+        fangxian_formats::Limits::default()
+            .ratio_grace_bytes(1000)
+            .max_ratio(5),
+    );
+    assert!(c.rows.is_empty());
+    let msg = c.all_messages();
+    assert!(
+        msg.contains("workbook part") && msg.contains("max_ratio"),
+        "{msg}"
+    );
+    // With the default limits the same workbook is read.
+    let c = read_bytes("ok.xlsx", &book);
+    assert_eq!(c.records.len(), 20_000);
+}
