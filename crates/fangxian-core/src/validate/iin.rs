@@ -42,13 +42,24 @@ pub fn table() -> &'static [Iin] {
     })
 }
 
+/// Bit `n` is set when some prefix has `n` digits; lookups only try those lengths (2, 6 and 8
+/// in the shipped table) instead of every length up to [`MAX_PREFIX`].
+fn prefix_lengths() -> u16 {
+    static LENGTHS: OnceLock<u16> = OnceLock::new();
+    *LENGTHS.get_or_init(|| table().iter().fold(0, |m, r| m | 1 << r.prefix.len()))
+}
+
 /// The most specific row whose prefix starts `number` (digits), if any.
 pub fn lookup(number: &str) -> Option<&'static Iin> {
     let t = table();
-    (1..=number.len().min(MAX_PREFIX)).rev().find_map(|n| {
-        let p = number.get(..n)?;
-        t.binary_search_by(|r| r.prefix.cmp(p)).ok().map(|i| &t[i])
-    })
+    let lengths = prefix_lengths();
+    (1..=number.len().min(MAX_PREFIX))
+        .rev()
+        .filter(|n| lengths & (1 << n) != 0)
+        .find_map(|n| {
+            let p = number.get(..n)?;
+            t.binary_search_by(|r| r.prefix.cmp(p)).ok().map(|i| &t[i])
+        })
 }
 
 #[cfg(test)]

@@ -38,6 +38,15 @@ pub fn compact_into(raw: &str, out: &mut String, keep: impl Fn(char) -> bool) ->
     if raw.len() > MAX_RAW {
         return false;
     }
+    // Fast path for the common case, plain ASCII without separators: one scan and one copy
+    // instead of decoding and pushing char by char.
+    if raw
+        .bytes()
+        .all(|b| b.is_ascii() && !is_separator(char::from(b)) && keep(char::from(b)))
+    {
+        out.push_str(raw);
+        return true;
+    }
     for c in raw.chars() {
         let c = fold_width(c);
         if is_separator(c) {
