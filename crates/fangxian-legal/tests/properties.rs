@@ -67,3 +67,47 @@ proptest! {
         prop_assert!(inside >= base);
     }
 }
+
+proptest! {
+    /// Hostile facts files give an error with a line number or a value, never a panic.
+    #[test]
+    fn any_facts_text_parses_or_errors(text in "\\PC{0,200}") {
+        if let Err(e) = CaseFacts::from_toml_str(&text) {
+            prop_assert!(!e.to_string().is_empty());
+        }
+    }
+
+    /// Facts built from fragments of the real grammar.
+    #[test]
+    fn facts_fragments_parse_or_error(
+        act in prop_oneof!["\"sold\"", "\"obtained\"", "\"bought_for_lawful_business\"", "1", "\"x\""],
+        insider in prop_oneof!["true", "false", "\"unknown\"", "\"maybe\"", "3"],
+        gains in prop_oneof!["70000", "4999.99", "-1", "1e400", "\"unknown\"", "nan", "inf"],
+    ) {
+        let text = format!("act = {act}\ninsider = {insider}\nillegal_gains_yuan = {gains}\n");
+        match CaseFacts::from_toml_str(&text) {
+            Ok(f) => {
+                let rules = Ruleset::builtin().unwrap();
+                let a = assess(rules, &[summary(1, 2, 3)], &f);
+                prop_assert!(!a.explanation_en.is_empty());
+            }
+            Err(e) => prop_assert!(e.to_string().contains("line"), "{}", e),
+        }
+    }
+
+    /// Arbitrary JSON where a summary is expected: an error or an assessment, never a panic.
+    #[test]
+    fn any_summary_json_is_handled(
+        a in any::<u64>(), b in any::<u64>(), extra in "\\PC{0,20}",
+        schema in prop_oneof!["fangxian.summary/1", "fangxian.findings/1", ""],
+    ) {
+        let v = serde_json::json!({
+            "schema": schema,
+            "tiers": {"A": {"records": a, "persons": b}, extra.clone(): {"records": b}},
+            "classes": {extra: {"records": a}, "flight_itinerary": {"records": b, "screened": a}},
+            "items": {"cn_mobile": {"found": a}},
+        });
+        let rules = Ruleset::builtin().unwrap();
+        let _ = fangxian_legal::assess_summary(rules, &v, &CaseFacts::new(Act::Sold));
+    }
+}
