@@ -304,6 +304,9 @@ pub struct Assessment {
     pub act: Act,
     /// Whether the art. 5(1)(8) insider standard was applied.
     pub insider_applied: bool,
+    /// The pro-rata sums that are serious and particularly serious under the standards applied
+    /// (`[1, 10]`, insiders `[0.5, 5]`).
+    pub standard_units: [f64; 2],
     /// `basis` in Chinese.
     pub basis_zh: Vec<String>,
     /// The default reading on the screened count, shown beside the verdict.
@@ -930,6 +933,15 @@ pub fn assess(rules: &Ruleset, seized: &[SummaryInput], facts: &CaseFacts) -> As
         facts: facts.clone(),
         act: main.act,
         insider_applied: main.insider,
+        standard_units: {
+            let t = &rules.thresholds;
+            let half = main
+                .insider
+                .then_some((t.insider_factor[0], t.insider_factor[1]));
+            let s = Factor::new(half, 1);
+            let p = Factor::new(half, t.particularly_serious_multiplier);
+            [to_f64(s.num, s.den), to_f64(p.num, p.den)]
+        },
         basis_zh: main.fired.iter().map(|f| f.zh.clone()).collect(),
         screened: main_screened.outcome(rules),
         readings: results,

@@ -39,6 +39,7 @@ mod facts;
 mod ratio;
 mod ruleset;
 mod summary;
+mod verdict;
 
 pub use assess::{
     assess, assess_summary, Assessment, Counting, DisputedClass, Level, Nearest, Outcome, Penalty,

@@ -97,6 +97,13 @@ fn darkweb_reseller_is_particularly_serious_by_count() {
         );
     }
     assert!(a.nearest_threshold.is_none());
+    let verdict = a.verdict();
+    assert_eq!(verdict[0], "结论：情节特别严重（默认归类，按查获数量）");
+    assert_eq!(
+        verdict[1],
+        "Level: particularly serious (default reading, as seized)"
+    );
+    assert_eq!(verdict.last().unwrap(), "This informs; it does not judge.");
     insta::assert_json_snapshot!("darkweb_reseller", a);
 }
 
