@@ -75,6 +75,19 @@ pub fn name(code: u32) -> Option<&'static str> {
         .map(|r| r.name)
 }
 
+/// The most recent name of the province of a 6-digit code (`440305` → `广东省`).
+pub fn province_name(code: u32) -> Option<&'static str> {
+    name(code / 10_000 * 10_000)
+}
+
+/// The most recent name of the prefecture-level division of a 6-digit code (`440305` →
+/// `深圳市`); `None` for codes directly under a province or municipality without one.
+pub fn city_name(code: u32) -> Option<&'static str> {
+    (code % 10_000 != 0)
+        .then(|| name(code / 100 * 100))
+        .flatten()
+}
+
 /// True for a 2-digit province-level prefix that a resident ID can carry: the 31 mainland
 /// provinces, 71 (Taiwan, in the standard's list) and 81–83 (HK, Macau and Taiwan residents'
 /// residence permits). pii-rules-and-prior-art.md §2.1.
@@ -105,6 +118,9 @@ mod tests {
         assert!(!is_known(110_199));
         assert!(is_known(810_000));
         assert!(iter().count() > 7000);
+        assert_eq!(province_name(440_305), Some("广东省"));
+        assert_eq!(city_name(440_305), Some("深圳市"));
+        assert_eq!(city_name(440_000), None);
     }
 
     #[test]
