@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod dedup;
+pub mod pipeline;
 pub mod summary;
 pub mod tally;
 

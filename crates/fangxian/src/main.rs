@@ -9,6 +9,7 @@ mod cmd_assess;
 mod cmd_detect;
 mod cmd_eval;
 mod cmd_gen;
+mod cmd_scan;
 
 /// 防线 fangxian — find, validate, count and legally assess Chinese personal information.
 #[derive(Debug, Parser)]
@@ -41,6 +42,9 @@ enum Command {
     Eval(cmd_eval::Args),
     /// Write a labelled synthetic corpus (every format, encoding and container) and its gold answers.
     Gen(cmd_gen::Args),
+    /// Scan dumps (files, directories, archives, stdin): find, validate, de-duplicate and count
+    /// every PI item, and write findings, summary and an HTML report.
+    Scan(cmd_scan::Args),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
         Command::Detect(args) => cmd_detect::run(&cli.global, args),
         Command::Eval(args) => cmd_eval::run(&cli.global, args),
         Command::Gen(args) => cmd_gen::run(&cli.global, args),
+        Command::Scan(args) => cmd_scan::run(&cli.global, args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,738 @@
+//! The bounded parallel pipeline.
+//!
+//! ```text
+//!  walker (this thread)  ──bounded──▶  N workers  ──bounded──▶  collector
+//!  read + profile tables             recognise + tally       order, write findings,
+//!  ◀─────────────── recycled batches ─────────────────────  merge tallies
+//! ```
+//!
+//! The walker reads sources (`fangxian-formats` readers are not `Send`), profiles each table's
+//! columns once from its first batch, and sends batches to workers over a bounded channel; the
+//! pool of batches is fixed, so memory stays bounded whatever the input size (back-pressure:
+//! the walker waits for a recycled batch). Workers run the recognizers and count each record
+//! into a [`BatchTally`]. The collector restores input order (so findings files are
+//! deterministic), writes findings, merges tallies into the exact distinct sets, and returns
+//! batches to the pool.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crossbeam_channel::{bounded, Receiver, Sender};
+use fangxian_core::recognize::{ColumnProfile, Finding, HeaderHint, Recognizer, Scratch};
+use fangxian_core::{ContentClass, ItemKind};
+use fangxian_formats::{
+    Error as FormatError, InputInfo as FormatInput, Limits, RecordBatch, Source, SourceDone,
+    Visitor, Walker, Warning,
+};
+
+use crate::dedup::KeyedHasher;
+use crate::summary::{FindingRef, FindingSink, InputInfo, Method, Problem, Summary};
+use crate::tally::{BatchTally, RecordItem, Tally};
+
+/// Values sampled per column to profile it.
+const PROFILE_SAMPLES: usize = 256;
+/// Problems kept in the summary; beyond this only a count is kept.
+const MAX_PROBLEMS: usize = 10_000;
+
+/// Errors that stop a scan.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScanError {
+    /// Writing findings failed.
+    #[error("writing findings: {0}")]
+    Sink(#[source] std::io::Error),
+    /// The exact distinct counter could not spill to or read from disk.
+    #[error(transparent)]
+    Dedup(#[from] crate::dedup::DedupError),
+    /// A worker thread panicked (a bug: please report it with the input that caused it).
+    #[error("a scan worker failed: {0}")]
+    Worker(String),
+}
+
+/// How to scan.
+#[derive(Clone, Debug)]
+pub struct ScanOptions {
+    /// Worker threads (≥ 1).
+    pub threads: usize,
+    /// Memory budget for the whole scan in bytes; half goes to the exact distinct sets, the
+    /// rest to batches in flight and readers.
+    pub mem_limit: u64,
+    /// Where the distinct sets spill (system temp dir when `None`).
+    pub spill_dir: Option<PathBuf>,
+    /// Follow symbolic links inside directories.
+    pub follow_symlinks: bool,
+    /// Reader limits (decompression, nesting, record length).
+    pub limits: Limits,
+    /// The key for value hashes; random when `None`.
+    pub hash_key: Option<(u64, u64)>,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            threads: std::thread::available_parallelism().map_or(2, usize::from),
+            mem_limit: 2 << 30,
+            spill_dir: None,
+            follow_symlinks: false,
+            limits: Limits::default(),
+            hash_key: None,
+        }
+    }
+}
+
+/// Live counters for a progress display; read them from any thread.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Bytes of top-level inputs read so far.
+    pub bytes: AtomicU64,
+    /// Total bytes of the inputs, when known in advance.
+    pub total_bytes: AtomicU64,
+    /// Records read so far.
+    pub records: AtomicU64,
+    /// Findings so far.
+    pub items: AtomicU64,
+    /// Set to stop the scan early (Ctrl-C); the summary is then marked partial.
+    pub cancel: AtomicBool,
+}
+
+/// The profiles of one table's columns, computed once from its first batch.
+#[derive(Debug, Default)]
+struct TableProfile {
+    /// By column name (header or JSON path).
+    by_name: HashMap<String, ColumnProfile>,
+    /// By 0-based column position, for tables without a header.
+    by_column: Vec<ColumnProfile>,
+    /// What the table's headers say the records are about.
+    class: Option<ContentClass>,
+}
+
+struct Work {
+    seq: u64,
+    batch: RecordBatch,
+    /// Profiles of the tables in this batch, by table name.
+    tables: Vec<(String, Arc<TableProfile>)>,
+}
+
+struct Done {
+    seq: u64,
+    batch: RecordBatch,
+    tally: BatchTally,
+    findings: FindingBuf,
+}
+
+/// The findings of one batch, in one arena.
+#[derive(Default)]
+struct FindingBuf {
+    text: String,
+    rows: Vec<FindingSlot>,
+}
+
+struct FindingSlot {
+    record: u64,
+    field: Option<(u32, u32)>,
+    kind: ItemKind,
+    value: (u32, u32),
+    valid: bool,
+    confidence: f32,
+}
+
+impl FindingBuf {
+    fn push_str(&mut self, s: &str) -> (u32, u32) {
+        let start = self.text.len();
+        self.text.push_str(s);
+        (to_u32(start), to_u32(self.text.len()))
+    }
+
+    fn get(&self, (start, end): (u32, u32)) -> &str {
+        &self.text[start as usize..end as usize]
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Scans `paths` (files, directories, `-` for stdin), writing findings into `sink`.
+///
+/// Returns the summary; it is marked `partial` when the scan was cancelled through
+/// `progress.cancel`. Problems with single inputs never fail the scan: they are listed in
+/// [`Summary::problems`].
+///
+/// # Errors
+/// When findings cannot be written or the distinct sets cannot spill to disk.
+pub fn scan(
+    paths: &[PathBuf],
+    options: &ScanOptions,
+    recognizer: &Recognizer,
+    sink: &mut dyn FindingSink,
+    progress: &Progress,
+) -> Result<Summary, ScanError> {
+    let started = Instant::now();
+    let started_at = rfc3339_now();
+    let threads = options.threads.max(1);
+    let hasher = options
+        .hash_key
+        .map_or_else(KeyedHasher::random, |(a, b)| KeyedHasher::with_key(a, b));
+    let batch_bytes = options.limits.batch_bytes.max(64 << 10) as u64;
+    // Batches in flight: enough to keep every worker busy while the collector writes, few
+    // enough to stay well inside the memory budget (each holds ~batch_bytes of text plus
+    // findings of about the same size).
+    let pool_size = (threads * 3).clamp(
+        3,
+        usize::try_from((options.mem_limit / 4 / (batch_bytes * 3)).max(3)).unwrap_or(3),
+    );
+    let tally_budget = options.mem_limit / 2;
+
+    let (work_tx, work_rx) = bounded::<Work>(pool_size);
+    let (done_tx, done_rx) = bounded::<Done>(pool_size);
+    let (pool_tx, pool_rx) = bounded::<RecordBatch>(pool_size);
+    for _ in 0..pool_size {
+        let _ = pool_tx.send(RecordBatch::new());
+    }
+
+    let mut tally = Tally::new(hasher, tally_budget, options.spill_dir.clone());
+    let mut visitor = WalkVisitor {
+        recognizer,
+        work_tx,
+        pool_rx,
+        seq: 0,
+        profiles: HashMap::new(),
+        progress,
+        inputs: Vec::new(),
+        problems: Vec::new(),
+        problems_dropped: 0,
+        cancelled: false,
+    };
+
+    let collected: Result<(), ScanError> = std::thread::scope(|scope| {
+        let mut workers = Vec::with_capacity(threads);
+        for _ in 0..threads {
+            let rx = work_rx.clone();
+            let tx = done_tx.clone();
+            workers.push(scope.spawn(move || worker(recognizer, &hasher, &rx, &tx)));
+        }
+        drop(work_rx);
+        drop(done_tx);
+        let tally = &mut tally;
+        let collector = scope.spawn(move || collect(&done_rx, &pool_tx, sink, tally, progress));
+
+        let walker = Walker::new(options.limits.clone())
+            .follow_symlinks(options.follow_symlinks)
+            .hash_inputs(true);
+        if let Err(FormatError::Cancelled) = walker.walk(paths, &mut visitor) {
+            visitor.cancelled = true;
+        }
+        // Closing the work channel lets workers, then the collector, finish.
+        drop(std::mem::replace(&mut visitor.work_tx, bounded(1).0));
+        for w in workers {
+            w.join().map_err(|e| ScanError::Worker(panic_message(&e)))?;
+        }
+        collector
+            .join()
+            .map_err(|e| ScanError::Worker(panic_message(&e)))?
+    });
+    collected?;
+
+    let cancelled = visitor.cancelled || progress.cancel.load(Ordering::Relaxed);
+    let mut summary = tally.summarize()?;
+    summary.bytes_scanned = visitor.inputs.iter().map(|i| i.bytes).sum();
+    summary.inputs = std::mem::take(&mut visitor.inputs);
+    summary.problems = std::mem::take(&mut visitor.problems);
+    if visitor.problems_dropped > 0 {
+        summary.problems.push(Problem {
+            source: String::new(),
+            status: "partial".to_owned(),
+            offset: None,
+            line: None,
+            message: format!("{} more problems not listed", visitor.problems_dropped),
+        });
+    }
+    summary.partial = cancelled;
+    summary.method = Method {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        threads,
+        started: started_at,
+        elapsed_seconds: started.elapsed().as_secs_f64(),
+        person_key: "valid cn_resident_id values; else valid cn_mobile values; else the first person_name + address pair".to_owned(),
+    };
+    Ok(summary)
+}
+
+fn panic_message(e: &Box<dyn std::any::Any + Send>) -> String {
+    e.downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| e.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_owned())
+}
+
+struct WalkVisitor<'a> {
+    recognizer: &'a Recognizer,
+    work_tx: Sender<Work>,
+    pool_rx: Receiver<RecordBatch>,
+    seq: u64,
+    /// Profiles of the current source's tables (sources are read one at a time).
+    profiles: HashMap<String, Arc<TableProfile>>,
+    progress: &'a Progress,
+    inputs: Vec<InputInfo>,
+    problems: Vec<Problem>,
+    problems_dropped: u64,
+    cancelled: bool,
+}
+
+impl WalkVisitor<'_> {
+    fn problem(&mut self, problem: Problem) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(problem);
+        } else {
+            self.problems_dropped += 1;
+        }
+    }
+
+    fn profile_tables(&mut self, batch: &RecordBatch) -> Vec<(String, Arc<TableProfile>)> {
+        let mut tables: Vec<(String, Arc<TableProfile>)> = Vec::new();
+        for record in batch.records() {
+            let table = record.table();
+            if tables.iter().any(|(name, _)| name == table.name()) {
+                continue;
+            }
+            let profile = match self.profiles.get(table.name()) {
+                Some(p) => Arc::clone(p),
+                None => {
+                    let p = Arc::new(profile_table(
+                        self.recognizer,
+                        batch,
+                        table.name(),
+                        table.header(),
+                    ));
+                    self.profiles
+                        .insert(table.name().to_owned(), Arc::clone(&p));
+                    p
+                }
+            };
+            tables.push((table.name().to_owned(), profile));
+        }
+        tables
+    }
+}
+
+/// Profiles one table's columns from the records of `batch` that belong to it.
+fn profile_table(
+    recognizer: &Recognizer,
+    batch: &RecordBatch,
+    table: &str,
+    header: Option<&[String]>,
+) -> TableProfile {
+    // Samples by column name (header or JSON path) or, without names, by position.
+    let mut named: Vec<(String, Vec<&str>)> = Vec::new();
+    let mut positional: Vec<Vec<&str>> = Vec::new();
+    for record in batch.records().filter(|r| r.table().name() == table) {
+        for field in record.fields() {
+            let value = field.value.trim();
+            match (field.name, field.column) {
+                (Some(name), _) => {
+                    let slot = match named.iter().position(|(n, _)| n == name) {
+                        Some(i) => i,
+                        None => {
+                            named.push((name.to_owned(), Vec::new()));
+                            named.len() - 1
+                        }
+                    };
+                    let samples = &mut named[slot].1;
+                    if samples.len() < PROFILE_SAMPLES && !value.is_empty() {
+                        samples.push(value);
+                    }
+                }
+                (None, Some(col)) => {
+                    let col = col as usize;
+                    if col < 4096 {
+                        if positional.len() <= col {
+                            positional.resize_with(col + 1, Vec::new);
+                        }
+                        if positional[col].len() < PROFILE_SAMPLES && !value.is_empty() {
+                            positional[col].push(value);
+                        }
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+    }
+    let mut profile = TableProfile::default();
+    for (name, samples) in &named {
+        profile
+            .by_name
+            .insert(name.clone(), recognizer.profile_column(Some(name), samples));
+    }
+    profile.by_column = positional
+        .iter()
+        .map(|s| recognizer.profile_column(None, s))
+        .collect();
+    let names: Vec<&str> = match header {
+        Some(h) => h.iter().map(String::as_str).collect(),
+        None => named.iter().map(|(n, _)| n.as_str()).collect(),
+    };
+    profile.class = recognizer.table_class(&names);
+    profile
+}
+
+impl Visitor for WalkVisitor<'_> {
+    fn source(&mut self, source: &mut Source<'_>) -> Result<(), FormatError> {
+        self.profiles.clear();
+        let mut last_bytes = 0u64;
+        loop {
+            if self.progress.cancel.load(Ordering::Relaxed) {
+                self.cancelled = true;
+                return Err(FormatError::Cancelled);
+            }
+            let Ok(mut batch) = self.pool_rx.recv() else {
+                // The collector stopped (a write error); it reports the cause.
+                return Err(FormatError::Cancelled);
+            };
+            let more = source.next_batch(&mut batch);
+            let bytes = source.input_bytes_read();
+            self.progress
+                .bytes
+                .fetch_add(bytes.saturating_sub(last_bytes), Ordering::Relaxed);
+            last_bytes = last_bytes.max(bytes);
+            match more {
+                Ok(true) => {
+                    self.progress
+                        .records
+                        .fetch_add(batch.len() as u64, Ordering::Relaxed);
+                    let tables = self.profile_tables(&batch);
+                    self.seq += 1;
+                    if self
+                        .work_tx
+                        .send(Work {
+                            seq: self.seq,
+                            batch,
+                            tables,
+                        })
+                        .is_err()
+                    {
+                        return Err(FormatError::Cancelled);
+                    }
+                }
+                Ok(false) => return Ok(()),
+                Err(err) => {
+                    // Records before the error were delivered; put the batch back.
+                    let _ = batch;
+                    return Err(err);
+                }
+            }
+        }
+    }
+
+    fn warning(&mut self, warning: Warning) {
+        self.problem(Problem {
+            source: warning.source,
+            status: "partial".to_owned(),
+            offset: warning.offset,
+            line: warning.line,
+            message: warning.message,
+        });
+    }
+
+    fn error(&mut self, error: FormatError) {
+        self.problem(Problem {
+            source: error.source_name().to_owned(),
+            status: "partial".to_owned(),
+            offset: error.offset(),
+            line: None,
+            message: error.to_string(),
+        });
+    }
+
+    fn source_done(&mut self, done: &SourceDone) {
+        if done.skipped {
+            self.problem(Problem {
+                source: done.name.clone(),
+                status: "skipped".to_owned(),
+                offset: None,
+                line: None,
+                message: format!("not read ({:?})", done.format),
+            });
+        }
+    }
+
+    fn input_done(&mut self, input: &FormatInput) {
+        if input.skipped {
+            self.problem(Problem {
+                source: input.name.clone(),
+                status: "skipped".to_owned(),
+                offset: None,
+                line: None,
+                message: "the input could not be read".to_owned(),
+            });
+        }
+        self.inputs.push(InputInfo {
+            source: input.name.clone(),
+            bytes: input.bytes,
+            sha256: input.sha256.clone().unwrap_or_default(),
+        });
+    }
+}
+
+/// An item of the record being processed; its value lives in the batch's finding arena.
+#[derive(Clone, Copy)]
+struct PendingItem {
+    kind: ItemKind,
+    value: (u32, u32),
+    valid: bool,
+    failed: Option<fangxian_core::validate::Check>,
+}
+
+/// A latitude or longitude field of the record being processed.
+struct CoordinateField {
+    profile: ColumnProfile,
+    index: usize,
+    name: Option<(u32, u32)>,
+}
+
+/// Records one finding of the current record in the batch's arena.
+fn keep_finding(
+    findings: &mut FindingBuf,
+    items: &mut Vec<PendingItem>,
+    record: u64,
+    field: Option<(u32, u32)>,
+    f: &Finding<'_>,
+) {
+    let value = findings.push_str(f.value);
+    findings.rows.push(FindingSlot {
+        record,
+        field,
+        kind: f.kind,
+        value,
+        valid: f.valid,
+        confidence: f.confidence,
+    });
+    items.push(PendingItem {
+        kind: f.kind,
+        value,
+        valid: f.valid,
+        failed: f.evidence.failed,
+    });
+}
+
+/// Reuses a vector's allocation for a new lifetime: the vector is emptied, and collecting an
+/// empty `IntoIter` into a vector of a same-layout type keeps the buffer (in-place collect),
+/// so per-record item lists allocate nothing in the steady state.
+fn recycle<'b>(mut v: Vec<RecordItem<'_>>) -> Vec<RecordItem<'b>> {
+    v.clear();
+    v.into_iter()
+        .map(|_| unreachable!("the vector is empty"))
+        .collect()
+}
+
+/// Per-thread state of a worker.
+struct Worker<'r> {
+    recognizer: &'r Recognizer,
+    hasher: KeyedHasher,
+    scratch: Scratch,
+    /// Header-only profiles of fields first seen after a table's first batch (JSON keys).
+    late_profiles: HashMap<String, ColumnProfile>,
+    /// The profile of columns without header or sample (free text).
+    unnamed_profile: Option<ColumnProfile>,
+    items: Vec<PendingItem>,
+    coordinates: Vec<CoordinateField>,
+    record_items: Vec<RecordItem<'static>>,
+}
+
+impl Worker<'_> {
+    fn process(&mut self, work: Work) -> Done {
+        let mut tally = BatchTally::new();
+        let mut findings = FindingBuf::default();
+        let source = work.batch.source();
+        for record in work.batch.records() {
+            let table = work
+                .tables
+                .iter()
+                .find(|(name, _)| name == record.table().name())
+                .map(|(_, p)| Arc::clone(p));
+            let empty = self.recognize_record(&record, table.as_deref(), &mut findings);
+            let mut record_items = recycle(std::mem::take(&mut self.record_items));
+            record_items.extend(self.items.iter().map(|i| RecordItem {
+                kind: i.kind,
+                value: findings.get(i.value),
+                valid: i.valid,
+                failed: i.failed,
+            }));
+            tally.add_record(
+                &self.hasher,
+                &record_items,
+                table.as_ref().and_then(|t| t.class),
+                empty,
+                source,
+                record.index(),
+            );
+            self.record_items = recycle(record_items);
+        }
+        Done {
+            seq: work.seq,
+            batch: work.batch,
+            tally,
+            findings,
+        }
+    }
+
+    /// Runs the recognizers over one record's fields, leaving its items in `self.items`.
+    /// Returns true when every field is empty.
+    fn recognize_record(
+        &mut self,
+        record: &fangxian_formats::Record<'_>,
+        table: Option<&TableProfile>,
+        findings: &mut FindingBuf,
+    ) -> bool {
+        let recognizer = self.recognizer;
+        let index = record.index();
+        let mut empty = true;
+        self.items.clear();
+        self.coordinates.clear();
+        for (field_index, field) in record.fields().enumerate() {
+            if field.value.trim().is_empty() {
+                continue;
+            }
+            empty = false;
+            let profile: Option<&ColumnProfile> = match (field.name, field.column, table) {
+                (Some(name), _, Some(t)) => Some(t.by_name.get(name).unwrap_or_else(|| {
+                    self.late_profiles
+                        .entry(name.to_owned())
+                        .or_insert_with(|| recognizer.profile_column(Some(name), &[]))
+                })),
+                (None, Some(col), Some(t)) => {
+                    Some(t.by_column.get(col as usize).unwrap_or_else(|| {
+                        self.unnamed_profile
+                            .get_or_insert_with(|| recognizer.profile_column(None, &[]))
+                    }))
+                }
+                _ => None,
+            };
+            let field_name = field.name.map(|n| findings.push_str(n));
+            if let Some(p) =
+                profile.filter(|p| matches!(p.hint, HeaderHint::Latitude | HeaderHint::Longitude))
+            {
+                self.coordinates.push(CoordinateField {
+                    profile: p.clone(),
+                    index: field_index,
+                    name: field_name,
+                });
+                continue;
+            }
+            let items = &mut self.items;
+            let mut sink = |f: &Finding<'_>| keep_finding(findings, items, index, field_name, f);
+            match profile {
+                Some(p) => {
+                    recognizer.find_in_field_with(p, field.value, &mut self.scratch, &mut sink)
+                }
+                None => recognizer.find_in_text_with(field.value, &mut self.scratch, &mut sink),
+            }
+        }
+        if self.coordinates.len() >= 2 {
+            let fields: Vec<&str> = record.fields().map(|f| f.value).collect();
+            let pairs: Vec<(&ColumnProfile, &str)> = self
+                .coordinates
+                .iter()
+                .map(|c| (&c.profile, fields[c.index]))
+                .collect();
+            // The coordinate pair is attributed to the latitude column.
+            let lat_name = self
+                .coordinates
+                .iter()
+                .find(|c| c.profile.hint == HeaderHint::Latitude)
+                .and_then(|c| c.name);
+            let items = &mut self.items;
+            recognizer.find_gps_in_fields_with(&pairs, &mut self.scratch, &mut |f: &Finding<
+                '_,
+            >| {
+                keep_finding(findings, items, index, lat_name, f);
+            });
+        }
+        empty
+    }
+}
+
+/// A worker thread: recognise and count every record of each batch it receives.
+fn worker(recognizer: &Recognizer, hasher: &KeyedHasher, rx: &Receiver<Work>, tx: &Sender<Done>) {
+    let mut state = Worker {
+        recognizer,
+        hasher: *hasher,
+        scratch: Scratch::new(),
+        late_profiles: HashMap::new(),
+        unnamed_profile: None,
+        items: Vec::new(),
+        coordinates: Vec::new(),
+        record_items: Vec::new(),
+    };
+    for work in rx {
+        if tx.send(state.process(work)).is_err() {
+            return;
+        }
+    }
+}
+
+/// The collector: restore order, write findings, merge tallies, recycle batches.
+fn collect(
+    rx: &Receiver<Done>,
+    pool: &Sender<RecordBatch>,
+    sink: &mut dyn FindingSink,
+    tally: &mut Tally,
+    progress: &Progress,
+) -> Result<(), ScanError> {
+    let mut next = 1u64;
+    let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
+    for done in rx {
+        waiting.insert(done.seq, done);
+        while let Some(done) = waiting.remove(&next) {
+            next += 1;
+            let source = done.batch.source();
+            for row in &done.findings.rows {
+                sink.push(&FindingRef {
+                    source,
+                    record: row.record,
+                    field: row.field.map(|f| done.findings.get(f)),
+                    kind: row.kind,
+                    value: done.findings.get(row.value),
+                    valid: row.valid,
+                    confidence: row.confidence,
+                })
+                .map_err(ScanError::Sink)?;
+            }
+            progress
+                .items
+                .fetch_add(done.findings.rows.len() as u64, Ordering::Relaxed);
+            tally.merge(&done.tally)?;
+            let mut batch = done.batch;
+            batch.clear();
+            let _ = pool.send(batch);
+        }
+    }
+    Ok(())
+}
+
+/// The current time as RFC 3339 UTC, without a date-time dependency.
+fn rfc3339_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}

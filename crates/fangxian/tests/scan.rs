@@ -1,0 +1,204 @@
+//! Behaviour of `fangxian scan`, run as a user would: the built binary on generated inputs.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn fangxian(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fangxian"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run fangxian")
+}
+
+fn write(path: &Path, bytes: &[u8]) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap()
+}
+
+/// A hotel-stay table: 4 data rows, one exact duplicate, one ID with a wrong check digit.
+const HOTEL_CSV: &str = "姓名,身份证号,手机号,入住时间,退房时间,酒店\n\
+张伟,11010519491231002X,13812345678,2024-01-01 12:00,2024-01-02 12:00,如家\n\
+王芳,110105194912310021,13912345678,2024-01-03 12:00,2024-01-04 12:00,汉庭\n\
+张伟,11010519491231002X,13812345678,2024-01-01 12:00,2024-01-02 12:00,如家\n\
+李娜,,13712345678,2024-01-05 12:00,2024-01-06 12:00,全季\n";
+
+fn summary_of(dir: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["scan"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--summary", "s.json", "--findings", "f.jsonl", "-q"]);
+    let out = fangxian(&all, dir);
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "scan failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&std::fs::read(dir.join("s.json")).unwrap()).unwrap()
+}
+
+fn findings_of(dir: &Path) -> Vec<Value> {
+    std::fs::read_to_string(dir.join("f.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn counts_a_hotel_table_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("hotel.csv"), HOTEL_CSV.as_bytes());
+    let s = summary_of(dir.path(), &["hotel.csv"]);
+    assert_eq!(s["schema"], "fangxian.summary/1");
+    assert_eq!(s["records"]["total"], 4);
+    assert_eq!(s["records"]["with_pi"], 4);
+    assert_eq!(s["records"]["invalid"], 1);
+    assert_eq!(s["records"]["duplicate"], 1);
+    // 张伟 (ID), 王芳 (no valid ID → mobile), 李娜 (mobile).
+    assert_eq!(s["persons"]["distinct"], 3);
+    assert_eq!(s["items"]["cn_resident_id"]["found"], 3);
+    assert_eq!(s["items"]["cn_resident_id"]["distinct"], 1);
+    assert_eq!(s["items"]["cn_resident_id"]["invalid"], 1);
+    assert_eq!(s["items"]["cn_mobile"]["distinct"], 3);
+    assert_eq!(s["tiers"]["B"]["records"], 4);
+    assert_eq!(s["tiers"]["B"]["persons"], 3);
+    assert_eq!(s["categories"]["accommodation"]["records"], 4);
+    assert_eq!(s["inputs"][0]["source"], "hotel.csv");
+    assert_eq!(s["inputs"][0]["bytes"], HOTEL_CSV.len());
+    assert_eq!(s["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+
+    let f = findings_of(dir.path());
+    let bad = f
+        .iter()
+        .find(|r| r["type"] == "cn_resident_id" && r["valid"] == false)
+        .expect("invalid ID kept as evidence");
+    assert_eq!(bad["source"], "hotel.csv");
+    assert_eq!(bad["record"], 2);
+    assert_eq!(bad["field"], "身份证号");
+    assert_eq!(bad["value"], "110105194912310021");
+    for row in &f {
+        for key in [
+            "source",
+            "record",
+            "field",
+            "type",
+            "value",
+            "valid",
+            "confidence",
+        ] {
+            assert!(row.get(key).is_some(), "finding lacks `{key}`: {row}");
+        }
+    }
+}
+
+#[test]
+fn same_counts_through_gzip_zip_and_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("plain/hotel.csv"), HOTEL_CSV.as_bytes());
+    write(
+        &dir.path().join("gz/hotel.csv.gz"),
+        &gzip(HOTEL_CSV.as_bytes()),
+    );
+    let plain = summary_of(dir.path(), &["plain"]);
+    let gz = summary_of(dir.path(), &["gz"]);
+    for key in ["records", "persons", "items", "tiers", "categories"] {
+        assert_eq!(plain[key], gz[key], "{key} differs for gzip");
+    }
+    assert_eq!(gz["inputs"][0]["source"], "gz/hotel.csv.gz");
+    let f = findings_of(dir.path());
+    assert!(f.iter().all(|r| r["source"] == "gz/hotel.csv.gz"));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_fangxian"))
+        .args(["scan", "-", "--json", "-q"])
+        .current_dir(dir.path())
+        .stdin(std::fs::File::open(dir.path().join("plain/hotel.csv")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdin: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plain["records"], stdin["records"]);
+    assert_eq!(plain["persons"], stdin["persons"]);
+}
+
+#[test]
+fn bad_inputs_are_reported_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("in/good.csv"), HOTEL_CSV.as_bytes());
+    write(&dir.path().join("in/empty.csv"), b"");
+    let mut corrupt = gzip(HOTEL_CSV.repeat(50).as_bytes());
+    let cut = corrupt.len() / 2;
+    corrupt.truncate(cut);
+    write(&dir.path().join("in/truncated.csv.gz"), &corrupt);
+    let s = summary_of(dir.path(), &["in"]);
+    // The good file is counted in full.
+    assert!(s["records"]["total"].as_u64().unwrap() >= 4);
+    let problems = s["problems"].as_array().unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["source"] == "in/truncated.csv.gz"),
+        "truncated gzip not reported: {problems:?}"
+    );
+}
+
+#[test]
+fn default_case_folder_holds_all_outputs_and_exit_codes_say_found() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("hotel.csv"), HOTEL_CSV.as_bytes());
+    write(
+        &dir.path().join("nothing.txt"),
+        b"no personal data here\njust words\n",
+    );
+    let out = fangxian(&["scan", "hotel.csv"], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let case = dir.path().join("fangxian-out");
+    for name in ["findings.parquet", "summary.json", "report.html"] {
+        let meta = std::fs::metadata(case.join(name)).unwrap_or_else(|_| panic!("{name} missing"));
+        assert!(meta.len() > 0, "{name} empty");
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("cn_resident_id"),
+        "table lacks types: {stdout}"
+    );
+    // Nothing written anywhere else, and no temporary files left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(&case)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !["findings.parquet", "summary.json", "report.html"].contains(&n.as_str()))
+        .collect();
+    assert!(leftovers.is_empty(), "unexpected files: {leftovers:?}");
+
+    let none = fangxian(
+        &["scan", "nothing.txt", "--summary", "n.json", "-q"],
+        dir.path(),
+    );
+    assert_eq!(none.status.code(), Some(1));
+    let missing = fangxian(
+        &["scan", "no-such-file.csv", "--summary", "m.json", "-q"],
+        dir.path(),
+    );
+    assert_ne!(missing.status.code(), Some(0));
+}
