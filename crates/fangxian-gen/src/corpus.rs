@@ -572,9 +572,8 @@ pub fn generate(opts: &GenOptions, dir: &Path) -> Result<GenReport, Error> {
         report.bytes_stored += o.report.bytes_stored;
     }
     files.sort_by(|a, b| a.source.cmp(&b.source));
-    let gold = ledger.finish();
     let gold_dir = dir.join("gold");
-    gold.write_to(&gold_dir)?;
+    ledger.write_gold(&gold_dir)?;
     let manifest = Manifest {
         generator: format!("fangxian-gen {}", env!("CARGO_PKG_VERSION")),
         seed: opts.seed,

@@ -222,7 +222,7 @@ const COLS_CALLS: &[Col] = &[
     c("通话开始时间", "start_time", "kssj"),
     c("通话时长", "callduration", "thsc"),
     c("IMEI", "imei", "imei"),
-    c("LAC", "lac", "lac"),
+    c("位置区编号", "lac_no", "lac_no"),
 ];
 
 const COLS_SMS: &[Col] = &[
@@ -410,15 +410,17 @@ impl<'a> Gen<'a> {
     }
 
     fn num_cell(&mut self, row: &mut Row, lo: u64, hi: u64) {
+        use std::fmt::Write;
         row.begin();
-        row.text.push_str(&self.rng.range(lo, hi).to_string());
+        let _ = write!(row.text, "{}", self.rng.range(lo, hi));
         row.end(CellType::Number);
     }
 
     fn money_cell(&mut self, row: &mut Row, hi: u64) {
+        use std::fmt::Write;
         row.begin();
         let v = self.rng.range(100, hi * 100);
-        row.text.push_str(&format!("{}.{:02}", v / 100, v % 100));
+        let _ = write!(row.text, "{}.{:02}", v / 100, v % 100);
         row.end(CellType::Number);
     }
 
@@ -690,7 +692,7 @@ impl<'a> Gen<'a> {
             row.text.push_str(p.email_domain);
         }
         row.end(CellType::Text);
-        row.item(ItemKind::Email, &p.email(), None, tags, col);
+        row.item(ItemKind::Email, &p.email, None, tags, col);
     }
 
     fn address_cell(&mut self, row: &mut Row, addr: &str) {
@@ -722,25 +724,25 @@ impl<'a> Gen<'a> {
         row.begin();
         let mut tags = Tags::EMPTY;
         if round && self.rng.chance(500) {
-            row.text.push_str(&micro4(lat));
+            micro4(&mut row.text, lat);
             row.text.push(',');
-            row.text.push_str(&micro4(lon));
+            micro4(&mut row.text, lon);
             tags |= Tags::SHORT_DECIMALS;
         } else {
-            row.text.push_str(&micro(lat));
+            micro(&mut row.text, lat);
             if self.rng.chance(50) {
                 row.text.push_str(", ");
                 tags |= Tags::SPACED;
             } else {
                 row.text.push(',');
             }
-            row.text.push_str(&micro(lon));
+            micro(&mut row.text, lon);
         }
         row.end(CellType::Text);
         self.canon.clear();
-        self.canon.push_str(&micro(lat));
+        micro(&mut self.canon, lat);
         self.canon.push(',');
-        self.canon.push_str(&micro(lon));
+        micro(&mut self.canon, lon);
         row.item(ItemKind::GpsPoint, &self.canon, None, tags, col);
     }
 
@@ -756,7 +758,8 @@ impl<'a> Gen<'a> {
 
     /// A digit string of `len` (first digit from `first`) that no checksum-bearing or
     /// prefix-checked validator accepts.
-    fn decoy_digits(&mut self, prefix: &str, len: usize) -> String {
+    /// Leaves the decoy in `self.scratch`.
+    fn decoy_digits(&mut self, prefix: &str, len: usize) {
         loop {
             self.scratch.clear();
             self.scratch.push_str(prefix);
@@ -764,7 +767,7 @@ impl<'a> Gen<'a> {
                 self.scratch.push(self.rng.digit());
             }
             if !is_valid_anywhere(&self.scratch, &mut self.canon) {
-                return self.scratch.clone();
+                return;
             }
         }
     }
@@ -778,9 +781,9 @@ impl<'a> Gen<'a> {
         len: usize,
     ) {
         let col = row.col();
-        let v = self.decoy_digits(prefix, len);
-        row.text_cell(&v);
-        row.decoy(&v, imitates, what, col);
+        self.decoy_digits(prefix, len);
+        row.text_cell(&self.scratch);
+        row.decoy(&self.scratch, imitates, what, col);
     }
 
     fn product_code_cell(&mut self, row: &mut Row) {
@@ -862,9 +865,12 @@ impl<'a> Gen<'a> {
             Some(v) => self.simple_cell(row, ItemKind::TaiwanPermit, v, CellType::Text),
             None => row.null_cell(),
         }
-        let brand = *self.rng.pick(HOTEL_BRANDS);
-        let area: String = p.address.chars().take(2).collect();
-        row.text_cell(&format!("{brand}({area}店)"));
+        row.begin();
+        row.text.push_str(self.rng.pick_str(HOTEL_BRANDS));
+        row.text.push('(');
+        row.text.extend(p.address.chars().take(2));
+        row.text.push_str("店)");
+        row.end(CellType::Text);
         self.num_cell(row, 8201, 8230);
         self.datetime_cell(row);
         self.datetime_cell(row);
@@ -879,7 +885,12 @@ impl<'a> Gen<'a> {
         self.gps_cell(row, place);
         let lac = self.rng.range(10_000, 65_000);
         let ci = self.rng.range(10_000, 65_000);
-        row.text_cell(&format!("{lac}-{ci}"));
+        row.begin();
+        {
+            use std::fmt::Write;
+            let _ = write!(row.text, "{lac}-{ci}");
+        }
+        row.end(CellType::Text);
         self.num_cell(row, 0, 120);
     }
 
@@ -900,7 +911,7 @@ impl<'a> Gen<'a> {
         let a = self.person();
         let b = self.person();
         self.mobile_cell(row, &a.mobile);
-        if self.rng.chance(50) {
+        if self.rng.chance(100) {
             self.landline_cell(row, b, Tags::MIXED_COLUMN);
         } else {
             self.mobile_cell(row, &b.mobile);
@@ -952,9 +963,9 @@ impl<'a> Gen<'a> {
             }
             3 => {
                 row.text.push_str("您的订单号");
-                let v = self.decoy_digits("", 18);
-                row.text.push_str(&v);
-                row.decoy(&v, ItemKind::ResidentId, "order_number", col);
+                self.decoy_digits("", 18);
+                row.text.push_str(&self.scratch);
+                row.decoy(&self.scratch, ItemKind::ResidentId, "order_number", col);
                 row.text.push_str("已发货，验证码");
                 row.text
                     .push_str(&self.rng.range(100_000, 999_999).to_string());
@@ -967,9 +978,9 @@ impl<'a> Gen<'a> {
             }
             5 => {
                 row.text.push_str("邮箱");
-                row.text.push_str(&third.email());
+                row.text.push_str(&third.email);
                 row.text.push_str("，密码已重置");
-                row.item(ItemKind::Email, &third.email(), None, ft, col);
+                row.item(ItemKind::Email, &third.email, None, ft, col);
             }
             6 => {
                 row.text.push_str("客户端版本v");
@@ -1095,8 +1106,10 @@ impl<'a> Gen<'a> {
                 row.item(ItemKind::BankCard, &p.card, None, ft | Tags::GLUED, 0);
             }
             3 => {
-                let ts = self.decoy_digits("17", 10);
-                let order = self.decoy_digits("", 18);
+                self.decoy_digits("17", 10);
+                let ts = self.scratch.clone();
+                self.decoy_digits("", 18);
+                let order = self.scratch.clone();
                 row.text.push_str(" DEBUG sync timestamp=");
                 row.text.push_str(&ts);
                 row.text.push_str(" order=");
@@ -1106,9 +1119,8 @@ impl<'a> Gen<'a> {
             }
             4 => {
                 row.text.push_str(" INFO mail sent to ");
-                let e = p.email();
-                row.text.push_str(&e);
-                row.item(ItemKind::Email, &e, None, ft, 0);
+                row.text.push_str(&p.email);
+                row.item(ItemKind::Email, &p.email, None, ft, 0);
             }
             _ => {
                 row.text.push_str(" INFO device IMEI:");

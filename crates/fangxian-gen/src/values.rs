@@ -243,6 +243,8 @@ pub(crate) struct Person {
     pub(crate) card: String,
     pub(crate) email_local: String,
     pub(crate) email_domain: &'static str,
+    /// `local@domain`, the canonical form.
+    pub(crate) email: String,
     pub(crate) qq: String,
     pub(crate) wechat: String,
     pub(crate) address: String,
@@ -256,12 +258,6 @@ pub(crate) struct Person {
     /// Places the person is seen at, in micro-degrees (lat, lon); the flag says the coordinate
     /// is round to 1e-4 degrees, so it can be written with 4 decimals.
     pub(crate) places: [(u32, u32, bool); 3],
-}
-
-impl Person {
-    pub(crate) fn email(&self) -> String {
-        format!("{}@{}", self.email_local, self.email_domain)
-    }
 }
 
 fn push_digits(out: &mut String, rng: &mut Rng, n: usize) {
@@ -471,6 +467,7 @@ impl Tables {
         local.push_str(rng.pick_str(PINYIN));
         let n = rng.below(5) as usize;
         push_digits(&mut local, rng, n);
+        let domain = rng.pick_str(EMAIL_DOMAINS);
         let mut qq = String::new();
         qq.push(char::from(b'1' + rng.below(9) as u8));
         let n = rng.range(5, 9) as usize;
@@ -531,8 +528,9 @@ impl Tables {
             mobile: self.mobile(rng),
             landline: self.landline(rng),
             card: self.card(rng),
+            email: format!("{local}@{domain}"),
             email_local: local,
-            email_domain: rng.pick_str(EMAIL_DOMAINS),
+            email_domain: domain,
             qq,
             wechat,
             address: self.address(rng),
@@ -586,14 +584,16 @@ impl Tables {
     }
 }
 
-/// Micro-degrees as a canonical decimal with 6 places.
-pub(crate) fn micro(v: u32) -> String {
-    format!("{}.{:06}", v / 1_000_000, v % 1_000_000)
+/// Appends micro-degrees as a canonical decimal with 6 places.
+pub(crate) fn micro(out: &mut String, v: u32) {
+    use std::fmt::Write;
+    let _ = write!(out, "{}.{:06}", v / 1_000_000, v % 1_000_000);
 }
 
-/// Micro-degrees (round to 1e-4) with 4 places.
-pub(crate) fn micro4(v: u32) -> String {
-    format!("{}.{:04}", v / 1_000_000, (v % 1_000_000) / 100)
+/// Appends micro-degrees (round to 1e-4) with 4 places.
+pub(crate) fn micro4(out: &mut String, v: u32) {
+    use std::fmt::Write;
+    let _ = write!(out, "{}.{:04}", v / 1_000_000, (v % 1_000_000) / 100);
 }
 
 /// Writes `s` with ASCII digits turned full-width (U+FF10–FF19).
