@@ -19,8 +19,13 @@ if bad:
     sys.exit("oracle versions differ from scripts/requirements.txt: " + ", ".join(bad))
 PY
 
-cargo build -q --release -p fangxian-core --example oracle_dump
+# The dev profile by default: `cargo test --workspace` has already built the example there, and
+# the run takes about a second (dependencies are optimised, see the root Cargo.toml), whereas a
+# release build costs a minute or more on 2 cores. Both profiles print identical lines.
+# ORACLE_PROFILE=release checks the optimised build instead.
+profile=()
+if [ "${ORACLE_PROFILE:-dev}" = release ]; then profile=(--release); fi
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
-cargo run -q --release -p fangxian-core --example oracle_dump -- "$N" > "$out"
+cargo run -q "${profile[@]}" -p fangxian-core --example oracle_dump -- "$N" > "$out"
 python3 scripts/oracle/check.py < "$out"
