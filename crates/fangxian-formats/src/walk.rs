@@ -204,6 +204,8 @@ pub struct Walker {
     limits: Limits,
     follow_symlinks: bool,
     hash: bool,
+    /// Directories never entered (canonical paths), e.g. the scan's own output folder.
+    exclude: Vec<PathBuf>,
 }
 
 impl Walker {
@@ -213,6 +215,7 @@ impl Walker {
             limits,
             follow_symlinks: false,
             hash: false,
+            exclude: Vec::new(),
         }
     }
 
@@ -233,6 +236,18 @@ impl Walker {
     /// The limits in force.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// Never enters these directories while walking a directory argument (the scan's own
+    /// output folder inside the scanned tree, for instance). Paths that do not exist are
+    /// ignored.
+    #[must_use]
+    pub fn exclude(mut self, dirs: &[PathBuf]) -> Self {
+        self.exclude = dirs
+            .iter()
+            .filter_map(|d| std::fs::canonicalize(d).ok())
+            .collect();
+        self
     }
 
     /// Reads every path: files, directories (recursively, sorted by name) and `-` (stdin).
@@ -319,6 +334,11 @@ impl Walker {
                 }
             }
             if ft.is_dir() {
+                if !self.exclude.is_empty()
+                    && std::fs::canonicalize(&path).is_ok_and(|c| self.exclude.contains(&c))
+                {
+                    continue;
+                }
                 self.walk_dir(&path, visited, v)?;
             } else if ft.is_file() {
                 let name = path.to_string_lossy().into_owned();

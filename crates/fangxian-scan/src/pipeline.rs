@@ -68,6 +68,8 @@ pub struct ScanOptions {
     pub limits: Limits,
     /// The key for value hashes; random when `None`.
     pub hash_key: Option<(u64, u64)>,
+    /// Directories never entered (the scan's own output folder).
+    pub exclude: Vec<PathBuf>,
 }
 
 impl Default for ScanOptions {
@@ -79,6 +81,7 @@ impl Default for ScanOptions {
             follow_symlinks: false,
             limits: Limits::default(),
             hash_key: None,
+            exclude: Vec::new(),
         }
     }
 }
@@ -221,7 +224,8 @@ pub fn scan(
 
         let walker = Walker::new(options.limits.clone())
             .follow_symlinks(options.follow_symlinks)
-            .hash_inputs(true);
+            .hash_inputs(true)
+            .exclude(&options.exclude);
         if let Err(FormatError::Cancelled) = walker.walk(paths, &mut visitor) {
             visitor.cancelled = true;
         }

@@ -147,6 +147,8 @@ pub fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
         mem_limit: args.mem_limit,
         spill_dir: args.tmp.clone(),
         follow_symlinks: args.follow_symlinks,
+        // Never scan our own outputs when the case folder sits inside a scanned directory.
+        exclude: case_dir.iter().cloned().collect(),
         ..ScanOptions::default()
     };
     if let Some(threads) = args.threads {

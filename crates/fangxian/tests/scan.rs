@@ -191,6 +191,27 @@ fn default_case_folder_holds_all_outputs_and_exit_codes_say_found() {
         .collect();
     assert!(leftovers.is_empty(), "unexpected files: {leftovers:?}");
 
+    // Scanning the folder that holds the case folder does not read the case folder.
+    let again = fangxian(&["scan", "."], dir.path());
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let s: Value =
+        serde_json::from_slice(&std::fs::read(case.join("summary.json")).unwrap()).unwrap();
+    let sources: Vec<&str> = s["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["source"].as_str().unwrap())
+        .collect();
+    assert!(
+        sources.iter().all(|s| !s.contains("fangxian-out")),
+        "scanned its own outputs: {sources:?}"
+    );
+
     let none = fangxian(
         &["scan", "nothing.txt", "--summary", "n.json", "-q"],
         dir.path(),
