@@ -1142,3 +1142,158 @@ pub(crate) fn orgs(t: &Tables, rng: &mut Rng, n: usize) -> Vec<Org> {
 pub(crate) fn people(t: &Tables, rng: &mut Rng, n: usize) -> Vec<Person> {
     (0..n).map(|_| t.person(rng)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use fangxian_core::recognize::{HeaderHint, Recognizer};
+
+    use super::*;
+    use crate::rng::derive;
+
+    /// The gold assumes what a correct recognizer reads from our headers: the dataset's content
+    /// class, and for every column the type of the items we put in it. This checks both against
+    /// fangxian-core's header dictionary, for every header style.
+    #[test]
+    fn headers_mean_what_the_gold_assumes() {
+        let t = Tables::load();
+        let mut rng = Rng::new(derive(9, 1));
+        let people = people(&t, &mut rng, 400);
+        let orgs = orgs(&t, &mut rng, 20);
+        let rec = Recognizer::new();
+        let mut row = Row::default();
+        for ds in Dataset::ALL {
+            if ds == Dataset::Log {
+                continue;
+            }
+            let mut placed: BTreeSet<(usize, ItemKind, bool)> = BTreeSet::new();
+            let mut decoys: BTreeSet<(usize, ItemKind)> = BTreeSet::new();
+            let mut g = Gen::new(Rng::new(derive(9, 2)), &people, &orgs);
+            for _ in 0..600 {
+                g.fill(ds, &mut row);
+                for it in &row.items {
+                    placed.insert((it.col, it.kind, it.tags.contains(Tags::FREE_TEXT)));
+                }
+                for d in &row.decoys {
+                    decoys.insert((d.col, d.imitates));
+                }
+            }
+            for style in [HeaderStyle::Zh, HeaderStyle::En, HeaderStyle::Py] {
+                let cols = ds.columns();
+                let headers: Vec<&str> = cols.iter().map(|c| style.header(c)).collect();
+                let class = rec.table_class(&headers);
+                let category = class.map_or(Category::Other, ContentClass::default_category);
+                assert_eq!(
+                    category,
+                    ds.category(),
+                    "{} {style:?}: headers {headers:?} give {class:?}",
+                    ds.id()
+                );
+                for &(col, kind, free) in &placed {
+                    let h = headers[col];
+                    let hint = rec.classify_header(h);
+                    let ok = match hint {
+                        HeaderHint::FreeText => free,
+                        HeaderHint::Item(k) => {
+                            k == kind
+                                || k == ItemKind::ResidentId && kind == ItemKind::ResidencePermit
+                                || k == ItemKind::Mobile && kind == ItemKind::Landline
+                        }
+                        _ => false,
+                    };
+                    assert!(
+                        ok,
+                        "{} {style:?}: column `{h}` holds {kind} but reads as {hint:?}",
+                        ds.id()
+                    );
+                }
+                for &(col, imitates) in &decoys {
+                    let h = headers[col];
+                    let hint = rec.classify_header(h);
+                    assert!(
+                        hint != HeaderHint::Item(imitates),
+                        "{} {style:?}: decoy column `{h}` reads as {imitates}",
+                        ds.id()
+                    );
+                }
+            }
+        }
+    }
+
+    /// Cell by cell, fangxian-core's field recognizer (what `fangxian scan` runs on each
+    /// value of a profiled column) finds exactly the items the gold books for that cell — valid
+    /// and invalid — and never a decoy.
+    #[test]
+    fn field_recognizer_finds_exactly_the_gold_items_of_each_cell() {
+        use fangxian_core::recognize::Scratch;
+        let t = Tables::load();
+        let mut rng = Rng::new(derive(10, 1));
+        let people = people(&t, &mut rng, 400);
+        let orgs = orgs(&t, &mut rng, 20);
+        let rec = Recognizer::new();
+        let mut scratch = Scratch::new();
+        let mut problems: Vec<String> = Vec::new();
+        let mut seen_cols: BTreeSet<String> = BTreeSet::new();
+        for ds in Dataset::ALL {
+            let mut g = Gen::new(Rng::new(derive(10, 2 + ds as u64)), &people, &orgs);
+            let mut rows = Vec::new();
+            for _ in 0..400 {
+                let mut row = Row::default();
+                g.fill(ds, &mut row);
+                rows.push(row);
+            }
+            let cols = ds.columns();
+            for style in [HeaderStyle::Zh, HeaderStyle::En, HeaderStyle::Py] {
+                let profiles: Vec<_> = (0..cols.len())
+                    .map(|i| {
+                        let samples: Vec<&str> = rows
+                            .iter()
+                            .map(|r| r.cell(i).0)
+                            .filter(|v| !v.is_empty())
+                            .collect();
+                        let header = (ds != Dataset::Log).then(|| style.header(&cols[i]));
+                        rec.profile_column(header, &samples)
+                    })
+                    .collect();
+                for row in &rows {
+                    for (i, profile) in profiles.iter().enumerate() {
+                        let (text, _) = row.cell(i);
+                        let mut got: BTreeSet<(ItemKind, String, bool)> = BTreeSet::new();
+                        rec.find_in_field_with(profile, text, &mut scratch, &mut |f| {
+                            got.insert((f.kind, f.value.to_owned(), f.valid));
+                        });
+                        let want: BTreeSet<(ItemKind, String, bool)> = row
+                            .items
+                            .iter()
+                            .filter(|it| it.col == i)
+                            .map(|it| {
+                                (
+                                    it.kind,
+                                    row.canon_of(it.canon).to_owned(),
+                                    it.failed.is_none(),
+                                )
+                            })
+                            .collect();
+                        let key = format!("{} {style:?} {i}", ds.id());
+                        if got != want && !seen_cols.contains(&key) {
+                            seen_cols.insert(key);
+                            problems.push(format!(
+                                "{} {style:?} `{}` {text:?}: recognizer {got:?}, gold {want:?} ({:?})",
+                                ds.id(),
+                                style.header(&cols[i]),
+                                profile.kind
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            problems.is_empty(),
+            "{} cells differ:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+    }
+}

@@ -304,9 +304,15 @@ impl Tables {
             let i = self.surname_cdf.partition_point(|&c| c <= x);
             s.push_str(self.surnames[i.min(self.surnames.len() - 1)]);
         }
-        s.push_str(rng.pick_str(GIVEN));
-        if s.chars().count() < 3 && rng.chance(300) {
-            s.push_str(rng.pick_str(GIVEN));
+        // Given names are one or two characters: a two-character entry, or one character
+        // sometimes followed by another.
+        let given = rng.pick_str(GIVEN);
+        s.push_str(given);
+        if given.chars().count() == 1 && rng.chance(300) {
+            let second = rng.pick_str(GIVEN);
+            if second.chars().count() == 1 {
+                s.push_str(second);
+            }
         }
         (s, tags)
     }
