@@ -195,9 +195,14 @@ impl<R: Read> Decode<R> {
                 }
                 DecoderResult::OutputFull => return Ok(written),
                 DecoderResult::Malformed(bad, extra) => {
-                    let at = self
-                        .raw_pos
-                        .saturating_sub(u64::from(bad) + u64::from(extra));
+                    let back = usize::from(bad) + usize::from(extra);
+                    let at = self.raw_pos.saturating_sub(back as u64);
+                    if self.try_switch_to_gb18030(back, at) {
+                        if written > 0 {
+                            return Ok(written);
+                        }
+                        continue;
+                    }
                     self.replaced += 1;
                     if self.replaced == 1 {
                         self.diag.warn(
@@ -221,6 +226,32 @@ impl<R: Read> Decode<R> {
                 }
             }
         }
+    }
+}
+
+impl<R: Read> Decode<R> {
+    /// Dumps often start with ASCII (a header, SQL boilerplate) and reach GBK text only after
+    /// the sample used for detection. At the first malformed UTF-8 sequence, if the bytes from
+    /// there on decode cleanly as GB18030, decode the rest as GB18030 instead of replacing
+    /// every Chinese character.
+    fn try_switch_to_gb18030(&mut self, back: usize, at: u64) -> bool {
+        if self.encoding != TextEncoding::Utf8 || self.replaced > 0 || back > self.in_start {
+            return false;
+        }
+        let from = self.in_start - back;
+        let window = &self.inbuf[from..self.in_end.min(from + 4096)];
+        let complete = self.eof && from + window.len() == self.in_end;
+        if !decodes_cleanly(GB18030, window, complete) {
+            return false;
+        }
+        self.decoder = GB18030.new_decoder_without_bom_handling();
+        self.encoding = TextEncoding::Gb18030;
+        self.in_start = from;
+        self.raw_pos = at;
+        self.diag.note(format!(
+            "not UTF-8 from byte {at} on; the rest is decoded as GB18030"
+        ));
+        true
     }
 }
 

@@ -600,17 +600,14 @@ impl<'a> SqlReader<'a> {
         self.ensure(3)?;
         let data = self.input.data();
         let e_string = !self.mysql && (b == b'E' || b == b'e') && data.get(1) == Some(&b'\'');
-        let introducer = b == b'_' && self.mysql;
+        let mut introducer = false;
+        if b == b'_' && self.mysql {
+            // A charset introducer: _utf8mb4'…', _binary '…', or _binary 0x… (raw).
+            self.read_word()?;
+            introducer = matches!(self.skip_ws()?, Some(b'\'' | b'"'));
+        }
         if b == b'\'' || (b == b'"' && self.mysql) || e_string || introducer {
-            if introducer {
-                // _utf8mb4'…' / _binary '…'
-                self.read_word()?;
-                if !matches!(self.skip_ws()?, Some(b'\'' | b'"')) {
-                    return Err(Stop::Syntax(
-                        "expected a string after a charset introducer".into(),
-                    ));
-                }
-            } else if e_string {
+            if e_string {
                 self.input.consume(1);
             }
             let q = self.peek()?.unwrap_or(b'\'');
@@ -639,8 +636,11 @@ impl<'a> SqlReader<'a> {
                     if depth == 0 && w.since(vs).last().is_some_and(u8::is_ascii_whitespace) {
                         return Err(Stop::Syntax("unexpected string; missing ','?".into()));
                     }
+                    // Kept verbatim with its quotes: X'4142', B'01', func('a').
                     self.input.consume(1);
+                    w.push_bytes(&[c]);
                     self.string(w, c, self.mysql, too_long)?;
+                    w.push_bytes(&[c]);
                     continue;
                 }
                 _ => {}

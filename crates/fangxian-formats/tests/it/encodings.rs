@@ -66,3 +66,26 @@ fn invalid_utf8_is_replaced_with_one_warning_and_offset() {
     assert_eq!(c.warnings[0].offset, Some(20));
     assert!(c.done[0].partial);
 }
+
+#[test]
+fn gbk_after_a_long_ascii_prefix_switches_decoder() {
+    let mut text = String::from("id,name\n");
+    for i in 0..8000 {
+        text.push_str(&format!("{i},user{i}\n"));
+    }
+    text.push_str("8000,张三\n8001,李四\n");
+    let (gb, _, _) = encoding_rs::GBK.encode(&text);
+    assert!(gb.len() > 64 << 10);
+    let c = read_bytes("late.csv", &gb);
+    let last: Vec<_> = c.flat().into_iter().rev().take(2).collect();
+    assert_eq!(last, ["8002:name=李四", "8002:id=8001"]);
+    assert!(c.warnings.iter().any(|w| w.message.contains("GB18030")));
+    assert!(!c.done[0].partial, "nothing was replaced");
+}
+
+#[test]
+fn utf16le_without_bom() {
+    let c = read_bytes("a", &utf16(true, false));
+    assert_eq!(c.flat(), expected());
+    assert_eq!(c.formats[0].2.as_deref(), Some("utf-16le"));
+}

@@ -86,3 +86,11 @@ fn broken_statement_is_skipped_and_reading_goes_on() {
     assert_eq!(c.flat(), ["1:1", "1:a", "3:3", "3:c"]);
     assert_eq!(c.warnings.len(), 1, "{}", c.all_messages());
 }
+
+#[test]
+fn mysql_binary_introducers_and_hex() {
+    let data = "INSERT INTO `t` VALUES (1,_binary 0x4142,_binary 'x\\'y',X'4142');\n";
+    let c = read_bytes("b.sql", data.as_bytes());
+    assert_eq!(c.flat(), ["1:1", "1:0x4142", "1:x'y", "1:X'4142'"]);
+    assert!(c.warnings.is_empty(), "{}", c.all_messages());
+}

@@ -134,3 +134,17 @@ fn workbook_bomb_is_refused_before_calamine_inflates_it() {
     let c = read_bytes("ok.xlsx", &book);
     assert_eq!(c.records.len(), 20_000);
 }
+
+#[test]
+fn corrupt_xls_is_an_error_naming_the_source() {
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.extend((0..4000u32).map(|i| (i * 31 % 251) as u8));
+    let c = read_bytes("old.xls", &ole);
+    assert!(c.rows.is_empty());
+    assert_eq!(c.errors.len(), 1, "{}", c.all_messages());
+    assert!(
+        c.errors[0].contains("old.xls") && c.errors[0].contains("xls"),
+        "{}",
+        c.errors[0]
+    );
+}
