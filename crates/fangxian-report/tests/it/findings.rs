@@ -1,0 +1,267 @@
+//! Findings files: JSON Lines and Parquet, complete, partial and abandoned.
+
+use std::fs::File;
+use std::path::Path;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float32Type, Int64Type};
+use arrow_array::Array;
+use fangxian_core::ItemKind;
+use fangxian_report::{partial_path, Error, FindingsWriter, Finished};
+use fangxian_scan::summary::{FindingRef, FindingRow, FINDINGS_SCHEMA};
+use fangxian_scan::FindingSink;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+/// `n` findings cycling through awkward strings: CJK, quotes, control characters, nulls.
+fn rows(n: u64) -> Vec<FindingRow> {
+    let sources = ["users.csv", "a.zip!/b.tar.gz!/c.csv", "日志 \"q\"\n.txt"];
+    (0..n)
+        .map(|i| FindingRow {
+            source: sources[(i % 3) as usize].to_owned(),
+            record: i + 1,
+            field: if i % 4 == 0 {
+                None
+            } else {
+                Some(format!("$.user[{}].手机", i % 7))
+            },
+            kind: if i % 2 == 0 {
+                ItemKind::Mobile
+            } else {
+                ItemKind::ResidentId
+            },
+            value: format!("1380013{:04}\t\u{1}", i % 10_000),
+            valid: i % 5 != 0,
+            confidence: (i % 100) as f32 / 100.0,
+        })
+        .collect()
+}
+
+fn push_all(sink: &mut dyn FindingSink, rows: &[FindingRow]) {
+    for r in rows {
+        sink.push(&FindingRef {
+            source: &r.source,
+            record: r.record,
+            field: r.field.as_deref(),
+            kind: r.kind,
+            value: &r.value,
+            valid: r.valid,
+            confidence: r.confidence,
+        })
+        .unwrap();
+    }
+}
+
+fn read_jsonl(path: &Path) -> Vec<FindingRow> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn read_parquet(path: &Path) -> (Vec<FindingRow>, Vec<(String, Option<String>)>) {
+    let builder = ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap()).unwrap();
+    let kv: Vec<(String, Option<String>)> = builder
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .map(|kvs| {
+            kvs.iter()
+                .map(|kv| (kv.key.clone(), kv.value.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let schema = builder.schema().clone();
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "source",
+            "record",
+            "field",
+            "type",
+            "value",
+            "valid",
+            "confidence"
+        ]
+    );
+    let mut out = Vec::new();
+    for batch in builder.build().unwrap() {
+        let b = batch.unwrap();
+        let source = b.column(0).as_string::<i32>();
+        let record = b.column(1).as_primitive::<Int64Type>();
+        let field = b.column(2).as_string::<i32>();
+        let kind = b.column(3).as_string::<i32>();
+        let value = b.column(4).as_string::<i32>();
+        let valid = b.column(5).as_boolean();
+        let conf = b.column(6).as_primitive::<Float32Type>();
+        for i in 0..b.num_rows() {
+            out.push(FindingRow {
+                source: source.value(i).to_owned(),
+                record: record.value(i) as u64,
+                field: (!field.is_null(i)).then(|| field.value(i).to_owned()),
+                kind: kind.value(i).parse().unwrap(),
+                value: value.value(i).to_owned(),
+                valid: valid.value(i),
+                confidence: conf.value(i),
+            });
+        }
+    }
+    (out, kv)
+}
+
+/// JSON Lines keep 4 decimals of confidence; compare the rest exactly.
+fn assert_same(got: &[FindingRow], want: &[FindingRow]) {
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(want) {
+        assert!((g.confidence - w.confidence).abs() < 1e-4, "{g:?} vs {w:?}");
+        let mut g = g.clone();
+        g.confidence = w.confidence;
+        assert_eq!(&g, w);
+    }
+}
+
+#[test]
+fn jsonl_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("findings.jsonl");
+    let want = rows(10_000);
+    let mut w = FindingsWriter::create(&path).unwrap();
+    push_all(&mut w, &want);
+    assert!(!path.exists(), "visible before finish");
+    assert_eq!(w.rows(), 10_000);
+    assert_eq!(
+        w.finish_complete().unwrap(),
+        Finished::Complete(path.clone())
+    );
+    assert_same(&read_jsonl(&path), &want);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn parquet_complete_spans_several_batches_and_row_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("findings.parquet");
+    // More than one 64 Ki batch and more than one 1 Mi row group.
+    let want = rows(1_100_000);
+    let mut w = FindingsWriter::create(&path).unwrap();
+    push_all(&mut w, &want);
+    assert!(!path.exists(), "visible before finish");
+    FindingSink::finish(&mut w).unwrap();
+    let (got, kv) = read_parquet(&path);
+    assert_eq!(got, want);
+    assert!(kv.contains(&("schema".to_owned(), Some(FINDINGS_SCHEMA.to_owned()))));
+    assert!(!kv.iter().any(|(k, _)| k == "fangxian.partial"));
+    let meta = ParquetRecordBatchReaderBuilder::try_new(File::open(&path).unwrap())
+        .unwrap()
+        .metadata()
+        .clone();
+    assert_eq!(meta.num_row_groups(), 2);
+}
+
+#[test]
+fn interrupted_scan_keeps_a_valid_partial_file_under_another_name() {
+    for ext in ["jsonl", "parquet"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("findings.{ext}"));
+        // An older complete file must not survive to pass for this run's result.
+        std::fs::write(&path, "old run").unwrap();
+        let want = rows(1234);
+        let mut w = FindingsWriter::create(&path).unwrap();
+        push_all(&mut w, &want);
+        let done = w.finish_partial().unwrap();
+        let partial = partial_path(&path);
+        assert_eq!(done, Finished::Partial(partial.clone()));
+        assert!(!path.exists(), "{ext}: complete name used by a partial run");
+        if ext == "jsonl" {
+            assert_same(&read_jsonl(&partial), &want);
+        } else {
+            let (got, kv) = read_parquet(&partial);
+            assert_eq!(got, want);
+            assert!(kv.contains(&("fangxian.partial".to_owned(), Some("true".to_owned()))));
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "{ext}");
+    }
+}
+
+#[test]
+fn failed_scan_leaves_nothing() {
+    for ext in ["jsonl", "parquet"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("findings.{ext}"));
+        {
+            let mut w = FindingsWriter::create(&path).unwrap();
+            push_all(&mut w, &rows(100_000));
+            // Dropped without finish: the scan failed.
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "{ext}");
+    }
+}
+
+#[test]
+fn finishing_twice_or_writing_after_finish_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = FindingsWriter::create(dir.path().join("f.jsonl")).unwrap();
+    w.finish_complete().unwrap();
+    assert!(matches!(w.finish_complete(), Err(Error::Finished { .. })));
+    assert!(FindingSink::push(
+        &mut w,
+        &FindingRef {
+            source: "s",
+            record: 1,
+            field: None,
+            kind: ItemKind::Email,
+            value: "a@b.cn",
+            valid: true,
+            confidence: 1.0,
+        }
+    )
+    .is_err());
+}
+
+#[test]
+fn format_by_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = FindingsWriter::create(dir.path().join("findings.csv")).unwrap_err();
+    assert!(matches!(err, Error::UnknownFindingsFormat { .. }));
+    assert!(err.to_string().contains(".parquet"));
+    let mut w = FindingsWriter::create(dir.path().join("UPPER.PARQUET")).unwrap();
+    push_all(&mut w, &rows(3));
+    w.finish_complete().unwrap();
+    let (got, _) = read_parquet(&dir.path().join("UPPER.PARQUET"));
+    assert_eq!(got.len(), 3);
+}
+
+/// Throughput, for the record (run with `--release -- --ignored --nocapture`).
+#[test]
+#[ignore = "measurement, not a check"]
+fn throughput() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 5_000_000u64;
+    let values: Vec<String> = (0..1000).map(|i| format!("1380013{i:04}")).collect();
+    for ext in ["jsonl", "parquet"] {
+        let path = dir.path().join(format!("findings.{ext}"));
+        let start = std::time::Instant::now();
+        let mut w = FindingsWriter::create(&path).unwrap();
+        for i in 0..n {
+            w.push(&FindingRef {
+                source: "case-0001/users.csv",
+                record: i + 1,
+                field: Some("mobile"),
+                kind: ItemKind::Mobile,
+                value: &values[(i % 1000) as usize],
+                valid: true,
+                confidence: 0.97,
+            })
+            .unwrap();
+        }
+        w.finish_complete().unwrap();
+        let secs = start.elapsed().as_secs_f64();
+        let bytes = std::fs::metadata(&path).unwrap().len();
+        eprintln!(
+            "{ext}: {n} findings in {secs:.2} s = {:.2} M findings/s, {:.1} MB",
+            n as f64 / secs / 1e6,
+            bytes as f64 / 1e6
+        );
+    }
+}
