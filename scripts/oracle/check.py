@@ -7,6 +7,7 @@ and checks each against:
 * cn_resident_id — python-stdnum `stdnum.cn.ric`
 * cn_uscc        — python-stdnum `stdnum.cn.uscc`
 * cn_mobile      — phonenumbers (libphonenumber CN metadata): valid and of type MOBILE
+* cn_landline    — phonenumbers: a CN number, valid and of type FIXED_LINE
 * bank_card      — python-stdnum `stdnum.luhn`
 * imei           — python-stdnum `stdnum.imei`
 
@@ -24,6 +25,12 @@ Explained differences (each counted and printed):
   abolished and both lists have gaps.
 * uscc/gb11714: fangxian also verifies the GB 11714 organisation-code check character at
   position 17; stdnum checks only the GB 32100 character at position 18.
+* landline/service: local numbers starting 95 or 96 are service numbers (pii-rules §2.3), not
+  personal information, so fangxian does not take them as landlines; libphonenumber does.
+* landline/first-digit: fangxian requires the local number to start with 2-9 (helan's rule,
+  §2.3); libphonenumber accepts some local numbers starting with 0 or 1.
+* landline/block: libphonenumber's fixed-line pattern leaves out some blocks inside an area
+  (e.g. Beijing 800x); fangxian's table holds area codes and local lengths only.
 * uscc/head-letter: GB 32100 allows letters in positions 1-2 (registration authority and type,
   e.g. `N2` rural collectives); stdnum requires digits there.
 """
@@ -38,6 +45,7 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidComponent, ValidationError
 
 MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+FIXED_TYPES = {PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
@@ -99,6 +107,34 @@ def mobile_oracle(raw, _fx_valid, _fx_failed):
     return ok, None
 
 
+def fixed_ok(national):
+    try:
+        num = phonenumbers.parse(national, "CN")
+    except phonenumbers.NumberParseException:
+        return False
+    return (
+        num.country_code == 86
+        and phonenumbers.is_valid_number(num)
+        and phonenumbers.number_type(num) in FIXED_TYPES
+    )
+
+
+def landline_oracle(raw, fx_valid, _fx_failed):
+    ok = fixed_ok(raw)
+    code_len = 2 if raw[1:2] in ("1", "2") else 3
+    local = raw[1 + code_len:]
+    explain = None
+    if ok and fx_valid == "-" and local[:2] in ("95", "96"):
+        explain = "landline/service: local 95xxx/96xxx numbers are service numbers, not PI, to fangxian"
+    elif ok and fx_valid == "-" and local[:1] in ("0", "1"):
+        explain = "landline/first-digit: fangxian wants local numbers starting 2-9; libphonenumber accepts some starting 0/1"
+    elif not ok and fx_valid == "1" and fixed_ok(raw[: 1 + code_len] + "2" + "3" * (len(local) - 1)):
+        # The area takes local numbers of this length, just not this block.
+        explain = ("landline/block: libphonenumber excludes some blocks inside an area (e.g. Beijing "
+                   "800x); fangxian checks the area code and the local length only")
+    return ok, explain
+
+
 def luhn_oracle(raw, _fx_valid, _fx_failed):
     return luhn.is_valid(raw), None
 
@@ -107,10 +143,19 @@ def imei_oracle(raw, _fx_valid, _fx_failed):
     return imei.is_valid(raw), None
 
 
+def expected_canonical(kind, raw):
+    """The contract's canonical value (§2) of a raw candidate without separators."""
+    if kind == "cn_landline":
+        code_len = 2 if raw[1:2] in ("1", "2") else 3
+        return raw[: 1 + code_len] + "-" + raw[1 + code_len:]
+    return raw.upper()
+
+
 ORACLES = {
     "cn_resident_id": ("stdnum.cn.ric", ric_oracle),
     "cn_uscc": ("stdnum.cn.uscc", uscc_oracle),
     "cn_mobile": (f"phonenumbers {phonenumbers.__version__}", mobile_oracle),
+    "cn_landline": (f"phonenumbers {phonenumbers.__version__}", landline_oracle),
     "bank_card": ("stdnum.luhn", luhn_oracle),
     "imei": ("stdnum.imei", imei_oracle),
 }
@@ -129,7 +174,7 @@ def main():
         total[kind] += 1
         oracle_ok, explain = ORACLES[kind][1](raw, fx_valid, fx_failed)
         fx_ok = fx_valid == "1"
-        if fx_ok and canon != raw.upper():
+        if fx_ok and canon != expected_canonical(kind, raw):
             canon_bad[kind].append((raw, canon))
         if fx_ok == oracle_ok:
             agree[kind] += 1

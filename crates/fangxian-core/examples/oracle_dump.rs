@@ -2,7 +2,7 @@
 //!
 //! Usage: `oracle_dump [N] [SEED]` — N candidates per type (default 100000), a third each
 //! random-valid, random-invalid and mutated-valid, for `cn_resident_id`, `cn_uscc`, `cn_mobile`,
-//! `bank_card` and `imei`. One line per candidate on stdout:
+//! `cn_landline`, `bank_card` and `imei`. One line per candidate on stdout:
 //!
 //! ```text
 //! type <TAB> raw <TAB> fangxian_valid <TAB> canonical <TAB> failed_check
@@ -135,6 +135,29 @@ fn mobile(rng: &mut Rng, class: usize) -> Vec<u8> {
     m
 }
 
+fn landline(rng: &mut Rng, class: usize) -> Vec<u8> {
+    let mut n = Vec::with_capacity(12);
+    n.push(b'0');
+    if class == 1 {
+        // Any 2- or 3-digit code after the trunk 0 (2 digits when it starts with 1 or 2).
+        let first = b'1' + u8::try_from(rng.below(9)).unwrap_or(0);
+        n.push(first);
+        let more = if first <= b'2' { 1 } else { 2 };
+        rng.digits(&mut n, more);
+    } else {
+        n.extend_from_slice(rng.pick(phone::area_codes()).code.as_bytes());
+    }
+    // Local number: 7 or 8 digits, first digit 2-9.
+    let len = 7 + rng.below(2);
+    n.push(b'2' + u8::try_from(rng.below(8)).unwrap_or(0));
+    rng.digits(&mut n, len - 1);
+    if class == 2 {
+        let i = 1 + rng.below(n.len() - 1);
+        n[i] = rng.digit();
+    }
+    n
+}
+
 fn luhn_number(rng: &mut Rng, len: usize, class: usize, prefix: &[u8]) -> Vec<u8> {
     let mut n = Vec::with_capacity(len);
     n.extend_from_slice(prefix);
@@ -184,6 +207,10 @@ fn main() -> io::Result<()> {
     for i in 0..n {
         let raw = mobile(&mut rng, i % 3);
         emit(&mut out, ItemKind::Mobile, &raw)?;
+    }
+    for i in 0..n {
+        let raw = landline(&mut rng, i % 3);
+        emit(&mut out, ItemKind::Landline, &raw)?;
     }
     for i in 0..n {
         let len = 13 + rng.below(7);
