@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::HeaderHint;
 use crate::taxonomy::ContentClass;
@@ -93,6 +93,9 @@ fn build_ac(patterns: &[&str]) -> AhoCorasick {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
+        // A full DFA: a few hundred short patterns make a small table, and the free-text scan
+        // runs this automaton over every byte (measured: see benches/recognize.rs).
+        .kind(Some(AhoCorasickKind::DFA))
         .build(patterns)
         // The patterns are a few hundred short literals; building cannot exceed any limit.
         .expect("keyword automaton builds")
