@@ -32,8 +32,8 @@ impl Recognizer {
     ///   [`ColumnProfile::secondary`];
     /// * a header naming no type: ≥ 80 % of the non-empty samples validating as one
     ///   self-evident type (checksum types, mobiles, e-mail …) types the column; otherwise long or
-    ///   non-ASCII values, or values holding items, make it [`ColumnKind::FreeText`], and short
-    ///   codes without items make it [`ColumnKind::NotPi`];
+    ///   non-ASCII values, values holding items, or no sample at all make it
+    ///   [`ColumnKind::FreeText`], and short codes without items make it [`ColumnKind::NotPi`];
     /// * a `NotPi` header (`订单号`, `id`, `时间` …) stays `NotPi` unless ≥ 80 % of the values
     ///   validate as one type.
     pub fn profile_column(&self, header: Option<&str>, samples: &[&str]) -> ColumnProfile {
@@ -105,7 +105,9 @@ impl Recognizer {
             HeaderHint::NotPi | HeaderHint::Unknown => match values_decide {
                 Some(k) => (ColumnKind::Item(k), best_ratio, false),
                 None if hint == HeaderHint::NotPi => (ColumnKind::NotPi, 0.0, true),
+                // Nothing known about the column: search it like text rather than lose items.
                 None if textual
+                    || sampled == 0
                     || with_items > 0
                     || (sampled > 0 && chars / sampled >= FREE_TEXT_CHARS) =>
                 {
