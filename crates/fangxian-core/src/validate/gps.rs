@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::{normalize, Check, Signals, Verdict};
+use super::{Check, Signals, Verdict};
 use crate::ItemKind;
 
 /// China's approximate bounding box (lat 3.8–53.6, lon 73.5–135.1), a confidence signal.
@@ -13,20 +13,141 @@ pub fn in_china(lat: f64, lon: f64) -> bool {
     (3.8..=53.6).contains(&lat) && (73.5..=135.1).contains(&lon)
 }
 
-/// Parses a decimal number `[+-]D{1,3}.D{1,15}` (a decimal point and at least one decimal are
-/// required: bare integers are too often something else).
-fn parse_degrees(s: &str) -> Option<f64> {
-    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
-    let (int, frac) = body.split_once('.')?;
+/// One lexical piece of a coordinate pair. Lexing into a fixed array of slices of the input
+/// keeps validation allocation-free.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Atom<'a> {
+    /// `[+-]digits[.digits]`.
+    Num(&'a str),
+    /// `°`, `º`, `度`.
+    Deg,
+    /// `′`, `'`, `’`, `分`.
+    Min,
+    /// `″`, `"`, `”`, `秒`.
+    Sec,
+    /// A hemisphere: `N S E W` or `北 南 东 西` (an optional `纬`/`经` after it is skipped).
+    Hemi(char),
+    /// `,`, `，`, `;`, `；`.
+    Sep,
+}
+
+const MAX_ATOMS: usize = 16;
+
+fn lex(raw: &str) -> Option<([Atom<'_>; MAX_ATOMS], usize)> {
+    fn put<'a>(atoms: &mut [Atom<'a>; MAX_ATOMS], n: &mut usize, a: Atom<'a>) -> Option<()> {
+        *atoms.get_mut(*n)? = a;
+        *n += 1;
+        Some(())
+    }
+    let mut atoms = [Atom::Sep; MAX_ATOMS];
+    let mut n = 0;
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while i < raw.len() {
+        let c = raw[i..].chars().next()?;
+        let w = c.len_utf8();
+        match c {
+            '0'..='9' | '+' | '-' | '.' => {
+                // A sign glued to the previous number (`39.9-116.4`) is a range or a
+                // subtraction, not a pair.
+                if matches!(c, '+' | '-')
+                    && i > 0
+                    && (b[i - 1].is_ascii_digit() || b[i - 1] == b'.')
+                {
+                    return None;
+                }
+                let start = i;
+                i += 1;
+                while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
+                    i += 1;
+                }
+                put(&mut atoms, &mut n, Atom::Num(&raw[start..i]))?;
+                continue;
+            }
+            '°' | 'º' | '度' => put(&mut atoms, &mut n, Atom::Deg)?,
+            '′' | '\'' | '’' | '分' => put(&mut atoms, &mut n, Atom::Min)?,
+            '″' | '"' | '”' | '秒' => put(&mut atoms, &mut n, Atom::Sec)?,
+            'N' | '北' => put(&mut atoms, &mut n, Atom::Hemi('N'))?,
+            'S' | '南' => put(&mut atoms, &mut n, Atom::Hemi('S'))?,
+            'E' | '东' => put(&mut atoms, &mut n, Atom::Hemi('E'))?,
+            'W' | '西' => put(&mut atoms, &mut n, Atom::Hemi('W'))?,
+            '纬' | '经' if n > 0 && matches!(atoms[n - 1], Atom::Hemi(_)) => {}
+            ',' | '，' | ';' | '；' => put(&mut atoms, &mut n, Atom::Sep)?,
+            c if c.is_whitespace() => {}
+            _ => return None,
+        }
+        i += w;
+    }
+    Some((atoms, n))
+}
+
+/// Parses a number `[+-]D{1,3}[.D{1,15}]`; `need_decimals` demands the fraction (bare integers
+/// without a degree sign or hemisphere are too often something else).
+fn parse_number(s: &str, signed: bool, need_decimals: bool) -> Option<f64> {
+    let body = match s.strip_prefix(['-', '+']) {
+        Some(b) if signed => b,
+        Some(_) => return None,
+        None => s,
+    };
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
     if int.is_empty()
         || int.len() > 3
-        || frac.is_empty()
-        || frac.len() > 15
-        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+        || frac.is_some_and(|f| f.is_empty() || f.len() > 15)
+        || (need_decimals && frac.is_none())
+        || !int
+            .bytes()
+            .chain(frac.unwrap_or("").bytes())
+            .all(|b| b.is_ascii_digit())
     {
         return None;
     }
     s.parse().ok()
+}
+
+/// One coordinate: `[H] NUM [° [NUM ′ [NUM ″]]] [H]`. Returns the signed degrees, the
+/// hemisphere if written, and the number of atoms used.
+fn coordinate(atoms: &[Atom<'_>]) -> Option<(f64, Option<char>, usize)> {
+    let mut i = 0;
+    let mut hemi = None;
+    if let Some(Atom::Hemi(h)) = atoms.first() {
+        hemi = Some(*h);
+        i += 1;
+    }
+    let Atom::Num(deg) = *atoms.get(i)? else {
+        return None;
+    };
+    i += 1;
+    let mut dms = false;
+    let mut minutes = 0.0;
+    let mut seconds = 0.0;
+    if atoms.get(i) == Some(&Atom::Deg) {
+        dms = true;
+        i += 1;
+        if let (Some(Atom::Num(m)), Some(Atom::Min)) = (atoms.get(i), atoms.get(i + 1)) {
+            minutes = parse_number(m, false, false).filter(|m| *m < 60.0)?;
+            i += 2;
+            if let (Some(Atom::Num(s)), Some(Atom::Sec)) = (atoms.get(i), atoms.get(i + 1)) {
+                seconds = parse_number(s, false, false).filter(|s| *s < 60.0)?;
+                i += 2;
+            }
+        }
+    }
+    if hemi.is_none() {
+        if let Some(Atom::Hemi(h)) = atoms.get(i) {
+            hemi = Some(*h);
+            i += 1;
+        }
+    }
+    let plain = !dms && hemi.is_none();
+    let d = parse_number(deg, hemi.is_none(), plain)?;
+    let mut v = d.abs() + minutes / 60.0 + seconds / 3600.0;
+    if d.is_sign_negative() || matches!(hemi, Some('S' | 'W')) {
+        v = -v;
+    }
+    Some((v, hemi, i))
 }
 
 /// Writes `v` with exactly 6 decimals, never as `-0.000000`.
@@ -35,28 +156,40 @@ fn write_6(canon: &mut String, v: f64) {
     let _ = write!(canon, "{v:.6}");
 }
 
-/// Validates `LAT,LON` (also separated by `，`, `;` or whitespace). Latitude outside ±90 or
+/// Validates a coordinate pair: `LAT,LON` in decimal degrees (also separated by `，`, `;` or
+/// whitespace), or with degrees-minutes-seconds and hemispheres (`39°54′15″N, 116°24′27″E`,
+/// `北纬39.9042 东经116.4074`; with hemispheres either order). Latitude outside ±90 or
 /// longitude outside ±180 fails [`Check::Range`]; [`Signals::IN_CHINA`] marks points inside
-/// China's bounding box. Canonical form: `LAT,LON` with exactly 6 decimals each.
+/// China's bounding box. Canonical form: `LAT,LON` in decimal degrees with exactly 6 decimals.
 pub fn validate(raw: &str, canon: &mut String) -> Option<Verdict> {
     canon.clear();
     if raw.len() > 96 {
         return None;
     }
-    let raw = raw.trim();
-    let mut parts = raw
-        .split(|c: char| {
-            c == ',' || c == '，' || c == ';' || normalize::is_separator(c) && c != '-'
-        })
-        .filter(|p| !p.is_empty());
-    let (lat, lon) = match (parts.next(), parts.next(), parts.next()) {
-        (Some(a), Some(b), None) => (parse_degrees(a)?, parse_degrees(b)?),
-        _ => return None,
-    };
-    // Exactly one explicit separator between the numbers.
-    if raw.matches([',', '，', ';']).count() > 1 {
+    let (atoms, n) = lex(raw)?;
+    let atoms = &atoms[..n];
+    let (a, ha, used) = coordinate(atoms)?;
+    let rest = &atoms[used..];
+    // At most one separator between the coordinates.
+    let rest = rest.strip_prefix(&[Atom::Sep]).unwrap_or(rest);
+    let (b, hb, used_b) = coordinate(rest)?;
+    if used_b != rest.len() {
         return None;
     }
+    let is_lat = |h: char| h == 'N' || h == 'S';
+    let (lat, lon) = match (ha, hb) {
+        (None, None) => (a, b),
+        (Some(x), Some(y)) if is_lat(x) != is_lat(y) => {
+            if is_lat(x) {
+                (a, b)
+            } else {
+                (b, a)
+            }
+        }
+        (Some(x), None) if is_lat(x) => (a, b),
+        (None, Some(y)) if !is_lat(y) => (a, b),
+        _ => return None,
+    };
     write_6(canon, lat);
     canon.push(',');
     write_6(canon, lon);
@@ -93,6 +226,29 @@ mod tests {
     }
 
     #[test]
+    fn dms_and_hemispheres() {
+        let mut c = String::new();
+        // 39°54′15″N = 39 + 54/60 + 15/3600 = 39.904167.
+        for raw in [
+            "39°54′15″N, 116°24′27″E",
+            "39°54'15\"N 116°24'27\"E",
+            "116°24′27″E,39°54′15″N",
+            "北纬39度54分15秒，东经116度24分27秒",
+        ] {
+            let v = validate(raw, &mut c).unwrap();
+            assert!(v.is_valid(), "{raw}");
+            assert!(v.signals.contains(Signals::IN_CHINA));
+            assert_eq!(c, "39.904167,116.407500", "{raw}");
+        }
+        assert!(validate("33.8688S 151.2093E", &mut c).is_some());
+        assert_eq!(c, "-33.868800,151.209300");
+        assert!(validate("N39.9042 E116.4074", &mut c).is_some());
+        assert_eq!(c, "39.904200,116.407400");
+        assert!(validate("39N,116E", &mut c).is_some());
+        assert_eq!(c, "39.000000,116.000000");
+    }
+
+    #[test]
     fn out_of_range_and_wrong_shapes() {
         let mut c = String::new();
         assert_eq!(
@@ -110,6 +266,12 @@ mod tests {
             "1e2.0,3.0",
             "39.9,,116.4",
             "abc,def",
+            "N39.9,N116.4",
+            "E116.4,39.9",
+            "39°60′0″N,116°E",
+            "-39.9N,116.4E",
+            "39.9-116.4",
+            "1.2.3,4.5",
         ] {
             assert!(validate(raw, &mut c).is_none(), "{raw}");
         }
