@@ -4,6 +4,28 @@
 //! the contract's canonical value into a caller-owned buffer (no allocation per candidate), and
 //! returns `None` when the text does not even have the shape of the type, or a [`Verdict`] saying
 //! whether every check passed and, if not, which one failed.
+//!
+//! One module per family, each with its per-type functions and the pure helpers that generators
+//! and recognizers reuse:
+//!
+//! | module | types | helpers |
+//! |---|---|---|
+//! | [`gb11643`] | `cn_resident_id`, `cn_residence_permit` | [`gb11643::check_char`], [`gb11643::upgrade_15`] |
+//! | [`phone`] | `cn_mobile`, `cn_landline` | [`phone::mobile_segments`], [`phone::area_codes`], [`phone::area_code`] |
+//! | [`luhn`] | `bank_card`, `imei` | [`luhn::check_digit`], [`luhn::is_valid`]; IINs in [`iin`] |
+//! | [`uscc`] | `cn_uscc` | [`uscc::check_char`], [`gb11714::check_char`] |
+//! | [`plate`] | `cn_plate` | [`plate::PROVINCES`], [`plate::SUFFIXES`] |
+//! | [`docs`] | `cn_passport`, `hk_macau_permit`, `taiwan_permit` | [`docs::validate_mrz`], [`docs::mrz_check_digit`] |
+//! | [`net`] | `email`, `ipv4`, `ipv6` | |
+//! | [`gps`] | `gps_point` | [`gps::in_china`] |
+//! | [`social`] | `qq`, `wechat_id` | |
+//! | [`name`] | `person_name` | [`name::surnames`], [`name::is_surname`], [`name::is_cjk`] |
+//! | [`address`] | `address` | [`address::divisions`], [`address::TOKENS`] |
+//!
+//! Shared pieces: [`regions`] (GB/T 2260 codes, current and historical), [`normalize`]
+//! (full-width folding, separator stripping into a caller buffer), [`date`] (Gregorian dates
+//! without a date crate). The data tables are compiled in from `crates/fangxian-core/data/`;
+//! each file names its source, and `docs/types.md` lists every type's rule and sources.
 
 use crate::ItemKind;
 
