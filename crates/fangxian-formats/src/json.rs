@@ -14,8 +14,32 @@ use crate::Error;
 const MAX_KEY: usize = 4096;
 
 enum Frame {
-    Obj { path_len: usize },
-    Arr { path_len: usize, idx: u64 },
+    Obj {
+        path_len: usize,
+    },
+    Arr {
+        path_len: usize,
+        idx: u64,
+    },
+    /// An array of objects directly inside a top-level object (`{"data": [{…}, {…}]}`):
+    /// each element is a record of its own, in table `$.data`.
+    Records,
+}
+
+/// Where a suspended record resumes (the batch filled up in the middle of a large value).
+#[derive(Clone, Copy, PartialEq)]
+enum Resume {
+    /// After a field, in a new record of the same table (a record split at the limit).
+    AfterValue,
+    /// Before the next element of a record array.
+    NextElement,
+    /// After a record array, in a new record of the wrapper object.
+    AfterRecords,
+}
+
+enum Outcome {
+    Done,
+    Suspended,
 }
 
 enum PErr {
@@ -56,6 +80,16 @@ pub(crate) struct JsonReader<'a> {
     line: u64,
     split_warned: bool,
     fields_warned: bool,
+    /// Set by `field` when a split record could not continue in this batch.
+    suspend: bool,
+    resume: Option<Resume>,
+    /// The record being read is a top-level object (record arrays are only looked for there).
+    root_object: bool,
+    /// Table of the current record array's elements, and the wrapper's path to it.
+    elem_table: Arc<Table>,
+    wrapper_path: String,
+    /// The open record continues a wrapper object after a record array.
+    continuation: bool,
 }
 
 impl<'a> JsonReader<'a> {
@@ -73,6 +107,12 @@ impl<'a> JsonReader<'a> {
             line: 1,
             split_warned: false,
             fields_warned: false,
+            suspend: false,
+            resume: None,
+            root_object: false,
+            elem_table: Arc::new(Table::new("", None)),
+            wrapper_path: String::new(),
+            continuation: false,
         }
     }
 
@@ -288,10 +328,59 @@ impl<'a> JsonReader<'a> {
                 );
             }
             w.end();
-            self.c.index += 1;
-            let t = w.table(&self.table);
-            w.begin(self.c.index, t);
+            if self.c.full(w) {
+                self.suspend = true;
+                self.resume = Some(Resume::AfterValue);
+            } else {
+                self.begin_same_table(w);
+            }
         }
+    }
+
+    /// The table of the open part of the document: an element of a record array, or the
+    /// record itself.
+    fn current_table(&self) -> Arc<Table> {
+        if self.stack.iter().any(|f| matches!(f, Frame::Records)) {
+            self.elem_table.clone()
+        } else {
+            self.table.clone()
+        }
+    }
+
+    fn begin_same_table(&mut self, w: &mut BatchWriter<'_>) {
+        let table = self.current_table();
+        let t = w.table(&table);
+        self.c.index += 1;
+        w.begin(self.c.index, t);
+    }
+
+    fn begin_element(&mut self, w: &mut BatchWriter<'_>) {
+        let t = w.table(&self.elem_table);
+        self.c.index += 1;
+        self.continuation = false;
+        self.split_warned = false;
+        self.fields_warned = false;
+        w.begin(self.c.index, t);
+        self.path.clear();
+        self.path.push('$');
+    }
+
+    fn begin_continuation(&mut self, w: &mut BatchWriter<'_>) {
+        let t = w.table(&self.table);
+        self.c.index += 1;
+        self.continuation = true;
+        w.begin(self.c.index, t);
+    }
+
+    /// Ends the open record; an empty continuation of a wrapper object is dropped.
+    fn finish_record(&mut self, w: &mut BatchWriter<'_>) {
+        if self.continuation && w.record_fields() == 0 {
+            w.abort();
+            self.c.index -= 1;
+        } else {
+            w.end();
+        }
+        self.continuation = false;
     }
 
     fn push_key_to_path(&mut self) {
@@ -319,12 +408,27 @@ impl<'a> JsonReader<'a> {
         }
     }
 
-    /// Parses one value as the root of the open record (path `$`).
-    fn record_value(&mut self, w: &mut BatchWriter<'_>) -> Result<bool, PErr> {
-        self.path.truncate(1);
-        self.stack.clear();
-        // Expect a value.
+    /// Parses one value as the root of the open record (path `$`), or resumes a suspended
+    /// one. Returns `Suspended` when the batch filled up inside a large value; the next call
+    /// (with `self.resume` set) goes on where it stopped.
+    fn record_value(&mut self, w: &mut BatchWriter<'_>) -> Result<Outcome, PErr> {
         let mut expect_value = true;
+        match self.resume.take() {
+            None => {
+                self.path.truncate(1);
+                self.stack.clear();
+                self.continuation = false;
+            }
+            Some(Resume::AfterValue) => {
+                self.begin_same_table(w);
+                expect_value = false;
+            }
+            Some(Resume::NextElement) => self.begin_element(w),
+            Some(Resume::AfterRecords) => {
+                self.begin_continuation(w);
+                expect_value = false;
+            }
+        }
         loop {
             if expect_value {
                 let Some(c) = self.skip_ws()? else {
@@ -333,8 +437,13 @@ impl<'a> JsonReader<'a> {
                 match c {
                     b'{' | b'[' => {
                         if self.stack.len() >= self.max_depth {
-                            self.skip_nested()?;
-                            return Ok(false);
+                            self.too_deep(w)?;
+                            if self.stack.is_empty() {
+                                return Ok(Outcome::Done);
+                            }
+                            // An element of a record array was skipped; go on after it.
+                            expect_value = false;
+                            continue;
                         }
                         self.input.consume(1);
                         let path_len = self.path.len();
@@ -351,6 +460,18 @@ impl<'a> JsonReader<'a> {
                                 }
                                 _ => return Err(self.syntax("expected a key or '}'")),
                             }
+                        } else if self.root_object
+                            && self.stack.len() == 1
+                            && self.skip_ws()? == Some(b'{')
+                        {
+                            // `{"data": [{…}, …]}`: each element becomes a record. The
+                            // wrapper's members so far stay a record unless there are none.
+                            self.continuation = true;
+                            self.finish_record(w);
+                            self.wrapper_path = self.path.clone();
+                            self.elem_table = Arc::new(Table::new(self.path.clone(), None));
+                            self.stack.push(Frame::Records);
+                            self.begin_element(w);
                         } else {
                             self.stack.push(Frame::Arr { path_len, idx: 0 });
                             match self.skip_ws()? {
@@ -416,14 +537,18 @@ impl<'a> JsonReader<'a> {
                     _ => return Err(self.syntax("expected a JSON value")),
                 }
                 expect_value = false;
+                if self.suspend {
+                    self.suspend = false;
+                    return Ok(Outcome::Suspended);
+                }
             }
             // After a value: close containers or move to the next member.
             if self.stack.is_empty() {
-                return Ok(true);
+                return Ok(Outcome::Done);
             }
             let c = self.skip_ws()?;
             let Some(frame) = self.stack.last_mut() else {
-                return Ok(true);
+                return Ok(Outcome::Done);
             };
             match (c, frame) {
                 (Some(b','), Frame::Obj { path_len }) => {
@@ -444,6 +569,28 @@ impl<'a> JsonReader<'a> {
                     let _ = write!(self.path, "[{i}]");
                     expect_value = true;
                 }
+                (Some(b','), Frame::Records) => {
+                    self.input.consume(1);
+                    self.finish_record(w);
+                    if self.c.full(w) {
+                        self.resume = Some(Resume::NextElement);
+                        return Ok(Outcome::Suspended);
+                    }
+                    self.begin_element(w);
+                    expect_value = true;
+                }
+                (Some(b']'), Frame::Records) => {
+                    self.input.consume(1);
+                    self.stack.pop();
+                    self.finish_record(w);
+                    self.path.clear();
+                    self.path.push_str(&self.wrapper_path);
+                    if self.c.full(w) {
+                        self.resume = Some(Resume::AfterRecords);
+                        return Ok(Outcome::Suspended);
+                    }
+                    self.begin_continuation(w);
+                }
                 (Some(b'}'), Frame::Obj { path_len })
                 | (Some(b']'), Frame::Arr { path_len, .. }) => {
                     let pl = *path_len;
@@ -455,6 +602,30 @@ impl<'a> JsonReader<'a> {
                 _ => return Err(self.syntax("expected ',' or a closing bracket")),
             }
         }
+    }
+
+    /// A value nested deeper than the limit: skip it and the rest of its record (an element
+    /// of a record array, or the whole record), with one warning.
+    fn too_deep(&mut self, w: &mut BatchWriter<'_>) -> Result<(), PErr> {
+        let base = self
+            .stack
+            .iter()
+            .position(|f| matches!(f, Frame::Records))
+            .map_or(0, |i| i + 1);
+        let offset = self.input.pos();
+        self.skip_nested(base)?;
+        self.stack.truncate(base);
+        w.abort();
+        self.c.diag.warn(
+            Some(offset),
+            self.lines.then_some(self.line),
+            format!(
+                "JSON record {} is nested deeper than {} levels; skipped \
+                 (raise Limits::max_json_depth)",
+                self.c.index, self.max_depth
+            ),
+        );
+        Ok(())
     }
 
     /// At a key's opening quote: reads key and colon, extends the path.
@@ -472,7 +643,8 @@ impl<'a> JsonReader<'a> {
 
     /// Skips the container starting here and the rest of the record (too deep), with a
     /// counter instead of recursion.
-    fn skip_nested(&mut self) -> Result<(), PErr> {
+    fn skip_nested(&mut self, base: usize) -> Result<(), PErr> {
+        let base = base as u64;
         let mut depth = self.stack.len() as u64;
         let mut in_str = false;
         loop {
@@ -497,9 +669,8 @@ impl<'a> JsonReader<'a> {
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' => {
                         depth = depth.saturating_sub(1);
-                        if depth == 0 {
+                        if depth <= base {
                             self.input.consume(i);
-                            self.stack.clear();
                             return Ok(());
                         }
                     }
@@ -534,39 +705,32 @@ impl<'a> JsonReader<'a> {
         }
     }
 
-    /// Reads one record rooted at the next value. Returns `Ok(false)` at a hard stop.
-    fn one_record(&mut self, w: &mut BatchWriter<'_>) -> Result<(), Error> {
-        let t = w.table(&self.table);
-        self.c.index += 1;
-        self.split_warned = false;
-        self.fields_warned = false;
-        w.begin(self.c.index, t);
-        let offset = self.input.pos();
+    /// Reads one record rooted at the next value (`fresh`), or resumes a suspended one.
+    /// Returns `Ok(true)` when the top-level value is complete.
+    fn one_record(&mut self, w: &mut BatchWriter<'_>, fresh: bool) -> Result<bool, Error> {
+        if fresh {
+            self.root_object =
+                !self.lines && self.state == State::Top && self.skip_ws()? == Some(b'{');
+            let t = w.table(&self.table);
+            self.c.index += 1;
+            self.split_warned = false;
+            self.fields_warned = false;
+            w.begin(self.c.index, t);
+        }
         let line = self.line;
         match self.record_value(w) {
-            Ok(true) => {
-                w.end();
-                Ok(())
+            Ok(Outcome::Done) => {
+                self.finish_record(w);
+                Ok(true)
             }
-            Ok(false) => {
-                w.abort();
-                self.c.diag.warn(
-                    Some(offset),
-                    self.lines.then_some(line),
-                    format!(
-                        "JSON record {} is nested deeper than {} levels; skipped \
-                         (raise Limits::max_json_depth)",
-                        self.c.index, self.max_depth
-                    ),
-                );
-                Ok(())
-            }
+            Ok(Outcome::Suspended) => Ok(false),
             Err(PErr::Io(e)) => {
                 w.abort();
                 Err(e)
             }
             Err(PErr::Syntax(msg, at)) => {
                 w.abort();
+                self.resume = None;
                 if self.lines {
                     self.c.diag.warn(
                         Some(at),
@@ -574,7 +738,7 @@ impl<'a> JsonReader<'a> {
                         format!("invalid JSON ({msg}); line skipped"),
                     );
                     self.skip_line()?;
-                    Ok(())
+                    Ok(true)
                 } else {
                     self.state = State::Done;
                     Err(Error::Malformed {
@@ -599,6 +763,13 @@ impl RecordSource for JsonReader<'_> {
             if self.c.full(w) {
                 return Ok(true);
             }
+            if self.resume.is_some() {
+                let finished = self.one_record(w, false)?;
+                if finished && matches!(self.state, State::ArrayElement { .. }) {
+                    self.state = State::ArrayAfter;
+                }
+                continue;
+            }
             match self.state {
                 State::Done => return Ok(false),
                 State::Top => {
@@ -611,7 +782,7 @@ impl RecordSource for JsonReader<'_> {
                         self.state = State::ArrayElement { first: true };
                         continue;
                     }
-                    self.one_record(w)?;
+                    self.one_record(w, true)?;
                 }
                 State::ArrayElement { first } => {
                     if first && self.skip_ws()? == Some(b']') {
@@ -619,8 +790,8 @@ impl RecordSource for JsonReader<'_> {
                         self.state = State::Top;
                         continue;
                     }
-                    self.one_record(w)?;
-                    if self.state != State::Done {
+                    let finished = self.one_record(w, true)?;
+                    if finished && self.state != State::Done {
                         self.state = State::ArrayAfter;
                     }
                 }

@@ -27,6 +27,9 @@
 //!   arrays, and `$["odd key"]` (JSON-escaped) for keys that are not plain words (empty, or
 //!   holding `.`, `[`, `]`, `"`, `\`, whitespace or control characters). A top-level array's
 //!   elements are records of their own, so their paths start at the element (`$.phone`).
+//!   So are the elements of an array of objects directly inside a top-level object (the
+//!   common `{"code": 0, "data": [{…}, …]}` export): each is a record in table `$.data` with
+//!   paths from the element, and the wrapper's other members form records of table `""`.
 //!   `null` values give no field; numbers and booleans are given as written.
 //! * Text: `None`; each line is one record with one field.
 //!

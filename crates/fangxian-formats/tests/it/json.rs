@@ -37,16 +37,19 @@ fn array_of_objects_with_nested_paths() {
 fn top_level_object_is_one_record() {
     let c = read_bytes(
         "o.json",
-        br#"{"data": [{"phone": "13800138000"}, {"phone": "x"}], "n": -1.5e3}"#,
+        br#"{"user": {"phones": ["13800138000", "x"]}, "n": -1.5e3}"#,
     );
     assert_eq!(
         c.flat(),
         [
-            "1:$.data[0].phone=13800138000",
-            "1:$.data[1].phone=x",
+            "1:$.user.phones[0]=13800138000",
+            "1:$.user.phones[1]=x",
             "1:$.n=-1.5e3"
         ]
     );
+    // An array of scalars directly in the object is not a record array.
+    let c = read_bytes("o.json", br#"{"ids": [1, 2]}"#);
+    assert_eq!(c.flat(), ["1:$.ids[0]=1", "1:$.ids[1]=2"]);
 }
 
 #[test]
@@ -134,4 +137,74 @@ fn small_batches_same_records() {
     assert_eq!(a.rows.len(), 6000);
     assert_eq!(a.rows, b.rows);
     assert_eq!(a.rows[5999].value, "x\ty2999");
+}
+
+#[test]
+fn wrapper_object_with_a_record_array() {
+    let data = r#"{"code": 0, "data": [{"name": "张三", "phone": "13800138000"}, {"name": "李四", "tags": ["x"]}, 7], "total": 3}"#;
+    let c = read_bytes("api.json", data.as_bytes());
+    assert_eq!(
+        c.flat(),
+        [
+            "1:$.code=0",
+            "2:$.name=张三",
+            "2:$.phone=13800138000",
+            "3:$.name=李四",
+            "3:$.tags[0]=x",
+            "4:$=7",
+            "5:$.total=3",
+        ]
+    );
+    let tables: Vec<_> = c.rows.iter().map(|r| r.table.as_str()).collect();
+    assert_eq!(
+        tables,
+        ["", "$.data", "$.data", "$.data", "$.data", "$.data", ""]
+    );
+    // Nothing after the array: no empty trailing record.
+    let c = read_bytes("api.json", br#"{"data": [{"a": 1}, {"a": 2}]}"#);
+    assert_eq!(c.flat(), ["1:$.a=1", "2:$.a=2"]);
+}
+
+#[test]
+fn huge_wrapper_is_read_in_bounded_batches() {
+    let mut data = String::from("{\"data\": [");
+    for i in 0..20_000 {
+        if i > 0 {
+            data.push(',');
+        }
+        data.push_str(&format!("{{\"id\": {i}, \"phone\": \"138{i:08}\"}}"));
+    }
+    data.push_str("]}");
+    let c = read_with(
+        "big.json",
+        data.as_bytes(),
+        Limits::default().batch_bytes(4096),
+    );
+    assert_eq!(c.records.len(), 20_000);
+    assert!(c.batch_sizes.len() > 50, "{}", c.batch_sizes.len());
+    assert!(c.batch_sizes.iter().all(|&n| n < 1000));
+    let last = c.rows.last().unwrap();
+    assert_eq!((last.index, last.value.as_str()), (20_000, "13800019999"));
+    // The same through a huge plain object split at the record limit: bounded batches too.
+    let mut obj = String::from("{");
+    for i in 0..20_000 {
+        obj.push_str(&format!("\"k{i}\": \"v{i}\","));
+    }
+    obj.push_str("\"end\": 1}");
+    let c = read_with(
+        "obj.json",
+        obj.as_bytes(),
+        Limits::default().batch_bytes(4096).max_record_len(1024),
+    );
+    assert_eq!(c.rows.len(), 20_001);
+    assert!(c.batch_sizes.len() > 50, "{}", c.batch_sizes.len());
+}
+
+#[test]
+fn too_deep_element_of_a_record_array_skips_only_that_element() {
+    let deep = format!("{}1{}", "[".repeat(600), "]".repeat(600));
+    let data = format!("{{\"data\": [{{\"a\": 1}}, {{\"b\": {deep}}}, {{\"a\": 3}}]}}");
+    let c = read_bytes("d.json", data.as_bytes());
+    assert_eq!(c.flat(), ["1:$.a=1", "3:$.a=3"]);
+    assert_eq!(c.warnings.len(), 1, "{}", c.all_messages());
 }
