@@ -81,20 +81,25 @@ pub fn area_code(national: &str) -> Option<&'static AreaCode> {
     t.binary_search_by(|a| a.code.cmp(code)).ok().map(|i| &t[i])
 }
 
-/// Digits of a phone number with separators, parentheses and a leading `+` removed.
-fn phone_digits(raw: &str, canon: &mut String) -> bool {
+/// Digits of a phone number with separators, parentheses and a leading `+` removed. `None`
+/// when other characters occur, or when a leading `+` is not followed by China's country code
+/// 86 (`+1 381 …` is not a Chinese number, whatever its digits).
+fn phone_digits(raw: &str, canon: &mut String) -> Option<()> {
     if !normalize::compact_into(raw, canon, |c| {
         c.is_ascii_digit() || matches!(c, '+' | '(' | ')')
     }) {
-        return false;
+        return None;
     }
     // Parentheses only group (`(010)`, `(+86)`) and are dropped; `+` may only lead.
     canon.retain(|c| c != '(' && c != ')');
     if canon.get(1..).is_some_and(|rest| rest.contains('+')) {
-        return false;
+        return None;
+    }
+    if canon.starts_with('+') && !canon.starts_with("+86") {
+        return None;
     }
     canon.retain(|c| c.is_ascii_digit());
-    true
+    Some(())
 }
 
 /// Strips a country prefix (`+86`, `0086`, `86`) in front of `len_after` national digits.
@@ -111,9 +116,7 @@ fn strip_country(canon: &mut String, len_after: usize) {
 /// `0086` or `86`, with spaces, hyphens and full-width digits allowed. An unallocated segment
 /// (154, 194, 10x–12x …) fails [`Check::Prefix`]. Canonical form: the 11 digits.
 pub fn validate_mobile(raw: &str, canon: &mut String) -> Option<Verdict> {
-    if !phone_digits(raw, canon) {
-        return None;
-    }
+    phone_digits(raw, canon)?;
     strip_country(canon, 11);
     if canon.len() != 11 || !canon.starts_with('1') {
         return None;
@@ -131,9 +134,7 @@ pub fn validate_mobile(raw: &str, canon: &mut String) -> Option<Verdict> {
 /// use, fails [`Check::Prefix`]. Service numbers (local 95xxx/96xxx, 400/800 numbers) are not
 /// personal information and are `None`, as are mobile numbers.
 pub fn validate_landline(raw: &str, canon: &mut String) -> Option<Verdict> {
-    if !phone_digits(raw, canon) {
-        return None;
-    }
+    phone_digits(raw, canon)?;
     // With a country prefix the trunk 0 is dropped (+86 10 12345678), or written in
     // parentheses (+86 (0)10 …), which phone_digits turned into a plain 0.
     let strip = if canon.starts_with("0086") {
@@ -226,6 +227,8 @@ mod tests {
     #[test]
     fn mobile_wrong_shapes() {
         for raw in [
+            "+13812345678",
+            "+1 381 234 5678",
             "1381234567",
             "138123456789",
             "23812345678",
