@@ -407,6 +407,14 @@ impl Recognizer {
     ) -> usize {
         let b = cx.bytes;
         let guarded = !alnum_before(b, i) || keyword_ends_at(cx.hits, i);
+        if guarded {
+            if let Some(end) = self.ipv6(cx, out, i) {
+                return end;
+            }
+            if let Some(end) = self.parenthesised_landline(cx, out, norm, i) {
+                return end;
+            }
+        }
         norm.clear();
         groups.clear();
         let mut j = read_digits(b, i, norm);
@@ -648,6 +656,83 @@ impl Recognizer {
         }
     }
 
+    /// An IPv6 address starting at `i` (a hex group followed by `:`): at least two colons and
+    /// either a `::` or all eight groups, so times (`13:45:30`) and MAC addresses never qualify.
+    fn ipv6(&self, cx: &Cx<'_>, out: &mut Out<'_>, i: usize) -> Option<usize> {
+        let b = cx.bytes;
+        let hex_end = i + b[i..]
+            .iter()
+            .take(5)
+            .take_while(|c| c.is_ascii_hexdigit())
+            .count();
+        if b.get(hex_end) != Some(&b':') {
+            return None;
+        }
+        let mut j = i;
+        while j < b.len() && j - i < 64 && (b[j].is_ascii_hexdigit() || matches!(b[j], b':' | b'.'))
+        {
+            j += 1;
+        }
+        while j > i && b[j - 1] == b'.' {
+            j -= 1;
+        }
+        let tok = &cx.text[i..j];
+        let colons = tok.bytes().filter(|&c| c == b':').count();
+        if colons < 2 || !(tok.contains("::") || colons == 7) || alnum_at(b, j) {
+            return None;
+        }
+        self.report(cx, out, ItemKind::Ipv6, tok, i..j, None)
+            .then_some(j)
+    }
+
+    /// A landline written with its area code in parentheses: `(010)88886666`,
+    /// `（0755）8601-3388`, `(010) 8888-6666`. `i` is the first digit of the area code.
+    fn parenthesised_landline(
+        &self,
+        cx: &Cx<'_>,
+        out: &mut Out<'_>,
+        norm: &mut String,
+        i: usize,
+    ) -> Option<usize> {
+        let b = cx.bytes;
+        let open = if i >= 1 && b[i - 1] == b'(' {
+            i - 1
+        } else if i >= 3 && b[i - 3..i] == *"（".as_bytes() {
+            i - 3
+        } else {
+            return None;
+        };
+        norm.clear();
+        let j = read_digits(b, i, norm);
+        if !(3..=4).contains(&norm.len()) || !norm.starts_with('0') {
+            return None;
+        }
+        let mut k = if b.get(j) == Some(&b')') {
+            j + 1
+        } else if b[j..].starts_with("）".as_bytes()) {
+            j + 3
+        } else {
+            return None;
+        };
+        if b.get(k) == Some(&b' ') {
+            k += 1;
+        }
+        digit_at(b, k)?;
+        let mut end = read_digits(b, k, norm);
+        loop {
+            let s = separator(b, end);
+            if s == 0 || digit_at(b, end + s).is_none() || norm.len() > 12 {
+                break;
+            }
+            end = read_digits(b, end + s, norm);
+        }
+        if alnum_at(b, end) {
+            return None;
+        }
+        self.report(cx, out, ItemKind::Landline, norm, open..end, None)
+            .then_some(end)
+    }
+
     /// A token starting with an ASCII letter at `i`. Returns where scanning resumes.
     fn word(&self, cx: &Cx<'_>, out: &mut Out<'_>, norm: &mut String, i: usize) -> usize {
         let b = cx.bytes;
@@ -666,6 +751,9 @@ impl Recognizer {
         }
         if alnum_before(b, i) {
             return run;
+        }
+        if let Some(end) = self.ipv6(cx, out, i) {
+            return end;
         }
         // A dotted name (`www.example.com`, `a.b.c`) is not a token of its own.
         let mut end = run;
@@ -929,15 +1017,32 @@ fn is_han(c: char) -> bool {
 fn name_end(cx: &Cx<'_>, s: usize) -> Option<usize> {
     let mut j = s;
     let mut n = 0;
+    // Names of minorities and transliterated names join their parts with `·` (买买提·艾力);
+    // each part counts on its own against the length limit.
+    let mut part = 0;
+    let mut dots = 0;
+    let mut prev_dot = false;
     for c in cx.text[s..].chars() {
+        if matches!(c, '·' | '•') && part > 0 && dots < 3 {
+            dots += 1;
+            part = 0;
+            prev_dot = true;
+            j += c.len_utf8();
+            continue;
+        }
         if !is_han(c) || (n > 0 && hit_starts_at(cx.hits, j)) {
             break;
         }
         n += 1;
+        part += 1;
+        prev_dot = false;
         j += c.len_utf8();
-        if n > MAX_NAME_CHARS {
+        if part > MAX_NAME_CHARS {
             return None;
         }
+    }
+    if prev_dot {
+        return None;
     }
     (n >= 2).then_some(j)
 }
