@@ -15,6 +15,9 @@ use crate::Error;
 const MAX_TABLES: usize = 10_000;
 /// Longest identifier kept.
 const MAX_IDENT: usize = 1024;
+/// Bytes of remembered column names per source, so a hostile dump cannot grow the map
+/// with its size.
+const MAX_COLUMN_BYTES: usize = 16 << 20;
 
 #[derive(Clone, Copy, PartialEq)]
 enum State {
@@ -41,6 +44,7 @@ pub(crate) struct SqlReader<'a> {
     mysql: bool,
     state: State,
     columns: HashMap<String, Vec<String>>,
+    column_bytes: usize,
     table: Arc<Table>,
     word: String,
 }
@@ -57,6 +61,7 @@ impl<'a> SqlReader<'a> {
             mysql,
             state: State::Statement,
             columns: HashMap::new(),
+            column_bytes: 0,
             table: Arc::new(Table::new("", None)),
             word: String::new(),
         }
@@ -418,23 +423,26 @@ impl<'a> SqlReader<'a> {
                 self.input.consume(1);
                 break;
             }
+            // A quoted name is always a column, even `key` or `index`.
+            let quoted = matches!(b, b'`' | b'"' | b'[');
             let ident = self.read_ident()?;
             let upper = ident.to_ascii_uppercase();
-            let constraint = matches!(
-                upper.as_str(),
-                "PRIMARY"
-                    | "KEY"
-                    | "UNIQUE"
-                    | "CONSTRAINT"
-                    | "INDEX"
-                    | "FOREIGN"
-                    | "CHECK"
-                    | "FULLTEXT"
-                    | "SPATIAL"
-                    | "EXCLUDE"
-                    | "LIKE"
-                    | "PERIOD"
-            );
+            let constraint = !quoted
+                && matches!(
+                    upper.as_str(),
+                    "PRIMARY"
+                        | "KEY"
+                        | "UNIQUE"
+                        | "CONSTRAINT"
+                        | "INDEX"
+                        | "FOREIGN"
+                        | "CHECK"
+                        | "FULLTEXT"
+                        | "SPATIAL"
+                        | "EXCLUDE"
+                        | "LIKE"
+                        | "PERIOD"
+                );
             if !ident.is_empty() && !constraint && cols.len() < self.c.max_fields {
                 cols.push(ident);
             }
@@ -477,7 +485,12 @@ impl<'a> SqlReader<'a> {
                 }
             }
         }
-        if self.columns.len() < MAX_TABLES && !cols.is_empty() {
+        let bytes = name.len() + cols.iter().map(String::len).sum::<usize>();
+        if self.columns.len() < MAX_TABLES
+            && !cols.is_empty()
+            && self.column_bytes + bytes <= MAX_COLUMN_BYTES
+        {
+            self.column_bytes += bytes;
             self.columns.insert(name, cols);
         }
         self.skip_statement()?;

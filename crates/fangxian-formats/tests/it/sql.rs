@@ -94,3 +94,10 @@ fn mysql_binary_introducers_and_hex() {
     assert_eq!(c.flat(), ["1:1", "1:0x4142", "1:x'y", "1:X'4142'"]);
     assert!(c.warnings.is_empty(), "{}", c.all_messages());
 }
+
+#[test]
+fn quoted_keyword_column_names_are_columns() {
+    let data = "CREATE TABLE `kv` (\n  `key` varchar(10),\n  `index` int,\n  KEY `k` (`key`)\n);\nINSERT INTO `kv` VALUES ('a',1);\n";
+    let c = read_bytes("kv.sql", data.as_bytes());
+    assert_eq!(c.flat(), ["1:key=a", "1:index=1"]);
+}
