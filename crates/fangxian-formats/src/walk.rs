@@ -53,6 +53,8 @@ pub trait Visitor {
 pub struct SourceDone {
     /// The source name (contract form).
     pub name: String,
+    /// The top-level input (file or `-`) the source is in.
+    pub input: String,
     /// The format it was read as.
     pub format: Format,
     /// The text encoding, for text formats.
@@ -84,6 +86,7 @@ pub struct InputInfo {
 /// One leaf stream with records, being read. Obtained in [`Visitor::source`].
 pub struct Source<'a> {
     name: Arc<str>,
+    input: Arc<str>,
     format: Format,
     encoding: Option<TextEncoding>,
     reader: Box<dyn RecordSource + 'a>,
@@ -97,6 +100,11 @@ impl Source<'_> {
     /// The contract name: `path`, `dir/file.csv`, `a.zip!/b.tar.gz!/c.csv`, `-`.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The name of the top-level input (file or `-`) this source is in.
+    pub fn input_name(&self) -> &str {
+        &self.input
     }
 
     /// The format the source is read as.
@@ -184,6 +192,7 @@ impl<R: Read> Read for Tap<R> {
 
 /// Per top-level input state.
 struct Top {
+    name: Arc<str>,
     total: Rc<Cell<u64>>,
     tap: Rc<RefCell<TapState>>,
     partial: Cell<bool>,
@@ -350,8 +359,9 @@ impl Walker {
         Ok(())
     }
 
-    fn new_top(&self) -> Top {
+    fn new_top(&self, name: &str) -> Top {
         Top {
+            name: name.into(),
             total: Rc::new(Cell::new(0)),
             tap: Rc::new(RefCell::new(TapState {
                 pos: 0,
@@ -372,7 +382,7 @@ impl Walker {
             }
         };
         let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let top = self.new_top();
+        let top = self.new_top(name);
         let result = self.node(&top, name, Node::File(file, path), 0, v);
         let mut sha256 = None;
         if self.hash {
@@ -401,7 +411,7 @@ impl Walker {
         r: &mut dyn Read,
         v: &mut dyn Visitor,
     ) -> Result<(), Error> {
-        let top = self.new_top();
+        let top = self.new_top(name);
         let tap = Tap {
             inner: &mut *r,
             state: top.tap.clone(),
@@ -511,7 +521,6 @@ impl Walker {
     }
 
     fn empty(&self, top: &Top, name: &str, v: &mut dyn Visitor) -> Result<(), Error> {
-        let _ = top;
         v.warning(Warning {
             source: name.to_string(),
             offset: Some(0),
@@ -520,6 +529,7 @@ impl Walker {
         });
         v.source_done(&SourceDone {
             name: name.to_string(),
+            input: top.name.to_string(),
             format: Format::Text,
             encoding: None,
             records: 0,
@@ -829,6 +839,7 @@ impl Walker {
                 });
                 v.source_done(&SourceDone {
                     name: name.to_string(),
+                    input: top.name.to_string(),
                     format: Format::Binary,
                     encoding: None,
                     records: 0,
@@ -951,6 +962,7 @@ impl Walker {
     ) -> Result<(), Error> {
         let mut src = Source {
             name: name.clone(),
+            input: top.name.clone(),
             format,
             encoding,
             reader,
@@ -979,6 +991,7 @@ impl Walker {
         }
         v.source_done(&SourceDone {
             name: name.to_string(),
+            input: top.name.to_string(),
             format,
             encoding,
             records,

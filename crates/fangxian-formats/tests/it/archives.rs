@@ -61,6 +61,7 @@ fn nested_zip_in_tar_gz_in_zip() {
     );
     assert_eq!(c.rows.len(), 8);
     assert!(c.errors.is_empty(), "{:?}", c.errors);
+    assert!(c.done.iter().all(|d| d.input == "a.zip"));
 }
 
 #[test]
