@@ -430,3 +430,47 @@ proptest! {
         );
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn fields_and_profiles_never_panic(
+        header in "\\PC{0,12}",
+        samples in prop::collection::vec("\\PC{0,30}", 0..6),
+        value in "\\PC{0,60}",
+    ) {
+        let r = Recognizer::new();
+        let mut s = Scratch::new();
+        let refs: Vec<&str> = samples.iter().map(String::as_str).collect();
+        let _ = r.classify_header(&header);
+        let _ = r.table_class(&[header.as_str()]);
+        for h in [Some(header.as_str()), Some("sfzh"), Some("手机"), Some("xm"), Some("dz"), Some("wd"), None] {
+            let col = r.profile_column(h, &refs);
+            prop_assert!((0.0..=1.0).contains(&col.valid_ratio));
+            r.find_in_field_with(&col, &value, &mut s, &mut |f| {
+                assert!(value.is_char_boundary(f.span.start) && value.is_char_boundary(f.span.end));
+                assert!(f.span.end <= value.len());
+            });
+        }
+    }
+
+    #[test]
+    fn typed_column_values_keep_their_canonical_form(
+        idx in 0..ITEMS.len(),
+        pad_l in "[ \\t]{0,3}",
+        pad_r in "[ \\t]{0,3}",
+    ) {
+        let (raw, kind, canon) = ITEMS[idx];
+        let r = Recognizer::new();
+        let mut s = Scratch::new();
+        let kind: ItemKind = kind.parse().unwrap();
+        let col = r.profile_column(Some(kind.id()), &[raw]);
+        let value = format!("{pad_l}{raw}{pad_r}");
+        let mut got = Vec::new();
+        r.find_in_field_with(&col, &value, &mut s, &mut |f| {
+            got.push((f.kind, f.value.to_owned(), f.valid, value[f.span.clone()].to_owned()))
+        });
+        prop_assert_eq!(got, vec![(kind, canon.to_owned(), true, raw.to_owned())]);
+    }
+}
