@@ -2,7 +2,8 @@
 """Compare fangxian's validator verdicts with independent implementations.
 
 Reads the lines of `oracle_dump` (type, raw, fangxian_valid, canonical, failed_check) on stdin
-and checks each against:
+and checks each verdict, and each canonical value of a valid candidate (the oracle's own
+normalisation: stdnum's compact(), phonenumbers' national number), against:
 
 * cn_resident_id — python-stdnum `stdnum.cn.ric`
 * cn_uscc        — python-stdnum `stdnum.cn.uscc`
@@ -35,6 +36,7 @@ Explained differences (each counted and printed):
   e.g. `N2` rural collectives); stdnum requires digits there.
 """
 import datetime
+import re
 import sys
 from collections import Counter, defaultdict
 
@@ -57,8 +59,15 @@ def gb11714_ok(code):
     return code[16] == {10: "X", 11: "0"}.get(c, str(c))
 
 
+def compact(raw):
+    """Spaces and hyphens removed, upper case: python-stdnum's compact() for USCCs and IMEIs.
+    stdnum.cn.ric.compact() keeps separators, so RIC candidates are compacted here first."""
+    return re.sub(r"[ -]", "", raw).upper()
+
+
 def ric_oracle(raw, fx_valid, fx_failed):
     """(oracle_valid, explanation or None when a disagreement would be unexplained)."""
+    raw = compact(raw)
     try:
         ric.validate(raw)
         ok = True
@@ -88,6 +97,7 @@ def ric_oracle(raw, fx_valid, fx_failed):
 
 def uscc_oracle(raw, fx_valid, fx_failed):
     ok = uscc.is_valid(raw)
+    raw = compact(raw)
     explain = None
     if ok and fx_failed == "checksum" and not gb11714_ok(raw):
         explain = "uscc/gb11714: organisation-code check character at position 17 wrong"
@@ -100,7 +110,7 @@ def uscc_oracle(raw, fx_valid, fx_failed):
 
 def mobile_oracle(raw, _fx_valid, _fx_failed):
     try:
-        num = phonenumbers.parse("+86" + raw)
+        num = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException:
         return False, None
     ok = phonenumbers.is_valid_number(num) and phonenumbers.number_type(num) in MOBILE_TYPES
@@ -136,7 +146,7 @@ def landline_oracle(raw, fx_valid, _fx_failed):
 
 
 def luhn_oracle(raw, _fx_valid, _fx_failed):
-    return luhn.is_valid(raw), None
+    return luhn.is_valid(compact(raw)), None
 
 
 def imei_oracle(raw, _fx_valid, _fx_failed):
@@ -148,7 +158,9 @@ def expected_canonical(kind, raw):
     if kind == "cn_landline":
         code_len = 2 if raw[1:2] in ("1", "2") else 3
         return raw[: 1 + code_len] + "-" + raw[1 + code_len:]
-    return raw.upper()
+    if kind == "cn_mobile":
+        return str(phonenumbers.parse(raw, "CN").national_number)
+    return compact(raw)
 
 
 ORACLES = {

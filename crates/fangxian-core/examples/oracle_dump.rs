@@ -2,7 +2,8 @@
 //!
 //! Usage: `oracle_dump [N] [SEED]` — N candidates per type (default 100000), a third each
 //! random-valid, random-invalid and mutated-valid, for `cn_resident_id`, `cn_uscc`, `cn_mobile`,
-//! `cn_landline`, `bank_card` and `imei`. One line per candidate on stdout:
+//! `cn_landline`, `bank_card` and `imei`; one in four (not landlines) written with spaces or
+//! hyphens inside, mobiles also with a country prefix. One line per candidate on stdout:
 //!
 //! ```text
 //! type <TAB> raw <TAB> fangxian_valid <TAB> canonical <TAB> failed_check
@@ -60,6 +61,34 @@ fn mutate(rng: &mut Rng, s: &mut [u8], alphabet: &[u8]) {
         }
         _ => s[n - 1] = *rng.pick(alphabet),
     }
+}
+
+/// One candidate in four is written the way people write numbers: up to three spaces or
+/// hyphens inside, and for mobiles a country prefix. The oracles normalise such input
+/// themselves, so this checks fangxian's canonical values against theirs.
+fn disguise(rng: &mut Rng, raw: Vec<u8>, country_prefix: bool) -> Vec<u8> {
+    if rng.below(4) != 0 || raw.len() < 2 {
+        return raw;
+    }
+    let mut out = Vec::with_capacity(raw.len() + 8);
+    if country_prefix && rng.below(2) == 0 {
+        const PREFIXES: [&[u8]; 5] = [b"+86 ", b"+86-", b"0086 ", b"86 ", b"86"];
+        let prefix: &[u8] = PREFIXES[rng.below(PREFIXES.len())];
+        out.extend_from_slice(prefix);
+    }
+    let cuts: [usize; 3] = [
+        1 + rng.below(raw.len() - 1),
+        1 + rng.below(raw.len() - 1),
+        1 + rng.below(raw.len() - 1),
+    ];
+    let seps = 1 + rng.below(3);
+    for (i, &b) in raw.iter().enumerate() {
+        if cuts[..seps].contains(&i) {
+            out.push(*rng.pick(b" -"));
+        }
+        out.push(b);
+    }
+    out
 }
 
 fn resident_id(rng: &mut Rng, codes: &[u32], class: usize) -> Vec<u8> {
@@ -198,14 +227,17 @@ fn main() -> io::Result<()> {
     };
     for i in 0..n {
         let raw = resident_id(&mut rng, &codes, i % 3);
+        let raw = disguise(&mut rng, raw, false);
         emit(&mut out, ItemKind::ResidentId, &raw)?;
     }
     for i in 0..n {
         let raw = uscc_code(&mut rng, i % 3);
+        let raw = disguise(&mut rng, raw, false);
         emit(&mut out, ItemKind::Uscc, &raw)?;
     }
     for i in 0..n {
         let raw = mobile(&mut rng, i % 3);
+        let raw = disguise(&mut rng, raw, true);
         emit(&mut out, ItemKind::Mobile, &raw)?;
     }
     for i in 0..n {
@@ -216,10 +248,12 @@ fn main() -> io::Result<()> {
         let len = 13 + rng.below(7);
         let prefix: &[u8] = if rng.below(2) == 0 { b"62" } else { b"" };
         let raw = luhn_number(&mut rng, len, i % 3, prefix);
+        let raw = disguise(&mut rng, raw, false);
         emit(&mut out, ItemKind::BankCard, &raw)?;
     }
     for i in 0..n {
         let raw = luhn_number(&mut rng, 15, i % 3, b"");
+        let raw = disguise(&mut rng, raw, false);
         emit(&mut out, ItemKind::Imei, &raw)?;
     }
     out.flush()
