@@ -10,6 +10,47 @@ use fangxian_core::validate::{
 use fangxian_core::ItemKind;
 use proptest::prelude::*;
 
+/// Counts heap allocations per thread, to show that validating allocates nothing once the
+/// tables are loaded and the caller's buffer has grown (STYLE.md: no allocation per item).
+mod counting {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    thread_local! {
+        static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    pub struct Counting;
+
+    // SAFETY: every call is forwarded unchanged to the system allocator; the counter is a
+    // const-initialised thread-local, which does not allocate.
+    #[allow(unsafe_code)]
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+            // SAFETY: same contract as the caller's.
+            unsafe { System.alloc(layout) }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: same contract as the caller's.
+            unsafe { System.dealloc(ptr, layout) }
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+            // SAFETY: same contract as the caller's.
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+    }
+
+    /// Allocations made by this thread so far.
+    pub fn count() -> u64 {
+        ALLOCATIONS.with(Cell::get)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: counting::Counting = counting::Counting;
+
 #[derive(serde::Deserialize)]
 struct Corpus {
     case: Vec<Case>,
@@ -52,14 +93,18 @@ fn run(kind: ItemKind, raw: &str) -> (Option<Verdict>, String) {
     (v, canon)
 }
 
-#[test]
-fn corpus() {
+fn load_corpus() -> Corpus {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../testdata/validators.toml"
     );
     let text = std::fs::read_to_string(path).expect("read testdata/validators.toml");
-    let corpus: Corpus = toml::from_str(&text).expect("parse testdata/validators.toml");
+    toml::from_str(&text).expect("parse testdata/validators.toml")
+}
+
+#[test]
+fn corpus() {
+    let corpus = load_corpus();
     assert!(corpus.case.len() >= 50);
     let mut per_type: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();
@@ -116,6 +161,31 @@ fn corpus() {
         if k != ItemKind::ResidencePermit {
             assert!(per_type.contains_key(k.id()), "no corpus case for {k}");
         }
+    }
+}
+
+#[test]
+fn validating_allocates_nothing_per_candidate() {
+    let corpus = load_corpus();
+    let mut canon = String::new();
+    // Warm up: load every table and grow the buffer.
+    for c in &corpus.case {
+        let kind: ItemKind = c.kind.parse().unwrap();
+        let _ = validate::validate(kind, &c.raw, &mut canon);
+    }
+    canon.reserve(256);
+    // The counter works: one allocation is seen.
+    let before = counting::count();
+    drop(std::hint::black_box(String::with_capacity(8)));
+    assert_eq!(counting::count() - before, 1);
+    for c in &corpus.case {
+        let kind: ItemKind = c.kind.parse().unwrap();
+        let before = counting::count();
+        for _ in 0..10 {
+            let _ = validate::validate(kind, &c.raw, &mut canon);
+        }
+        let allocations = counting::count() - before;
+        assert_eq!(allocations, 0, "{} {:?} allocated", c.kind, c.raw);
     }
 }
 
