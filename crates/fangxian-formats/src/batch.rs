@@ -412,3 +412,42 @@ impl<'b> BatchWriter<'b> {
         self.abort();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_are_send_and_reuse_their_allocations() {
+        fn assert_send<T: Send + 'static>() {}
+        assert_send::<RecordBatch>();
+        let source: Arc<str> = "s".into();
+        let table = Arc::new(Table::new("t", Some(vec!["a".into()])));
+        let mut batch = RecordBatch::new();
+        let mut cap = 0;
+        for round in 0..3 {
+            let mut w = BatchWriter::new(&mut batch, &source, 0);
+            let t = w.table(&table);
+            for i in 0..100 {
+                w.begin(i + 1, t);
+                let start = w.bytes();
+                w.push_bytes(format!("value{round}-{i}").as_bytes());
+                w.field_col(Some(0), start, w.bytes());
+                w.end();
+            }
+            w.finish();
+            assert_eq!(batch.len(), 100);
+            let r = batch.records().nth(99).unwrap();
+            let f = r.fields().next().unwrap();
+            assert_eq!(
+                (f.name, f.value),
+                (Some("a"), format!("value{round}-99").as_str())
+            );
+            if round == 0 {
+                cap = batch.text.capacity();
+            } else {
+                assert_eq!(batch.text.capacity(), cap, "the arena is reused");
+            }
+        }
+    }
+}
