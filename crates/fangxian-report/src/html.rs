@@ -98,12 +98,13 @@ nav a{color:var(--accent);text-decoration:none;margin-right:14px;white-space:now
 .card{border:1px solid var(--line);border-radius:6px;padding:10px 12px;background:var(--soft)}
 .card .k{font-size:12px;color:var(--muted)}
 .card .v{font-size:22px;font-weight:650;font-variant-numeric:tabular-nums}
-.card.level .v{color:var(--bad)}
+.card.level .v{color:var(--bad);font-size:16px;line-height:1.35}
 table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-size:13px}
 th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
 th{background:var(--soft);font-weight:600}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.bad{color:var(--bad)}
+pre.mono{white-space:pre-wrap;word-break:break-word;margin:0}
 code,.mono{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"Noto Sans Mono CJK SC",monospace;font-size:12px}
 .hash{word-break:break-all}
 .src{word-break:break-all}
@@ -709,13 +710,20 @@ fn assessment(o: &mut String, a: &Value) {
                 o,
                 "<tr><td>{}</td><td class=\"n\">{}</td></tr>",
                 escape(k),
-                escape(&scalar(v))
+                v.as_u64().map(group).unwrap_or_else(|| escape(&scalar(v)))
             );
         }
         o.push_str("</tbody></table>");
     }
     if let Some(basis) = a.get("basis").and_then(Value::as_array) {
         o.push_str("<h3>依据 <span class=\"en\">Basis</span></h3><ul class=\"basis\">");
+        for line in basis {
+            let _ = write!(o, "<li>{}</li>", escape(&scalar(line)));
+        }
+        o.push_str("</ul>");
+    }
+    if let Some(basis) = a.get("basis_zh").and_then(Value::as_array) {
+        o.push_str("<ul class=\"basis\" lang=\"zh-CN\">");
         for line in basis {
             let _ = write!(o, "<li>{}</li>", escape(&scalar(line)));
         }
@@ -738,7 +746,15 @@ fn assessment(o: &mut String, a: &Value) {
     }
     // Any other scalar fields the assessment carries (facts, readings …), so nothing the legal
     // crate adds is silently dropped from the printed report.
-    let known = ["schema", "level", "units", "counts", "basis", "explanation"];
+    let known = [
+        "schema",
+        "level",
+        "units",
+        "counts",
+        "basis",
+        "basis_zh",
+        "explanation",
+    ];
     if let Some(map) = a.as_object() {
         let extra: Vec<(&String, &Value)> = map
             .iter()
@@ -747,11 +763,18 @@ fn assessment(o: &mut String, a: &Value) {
         if !extra.is_empty() {
             o.push_str("<table id=\"assessment-extra\"><tbody>");
             for (k, v) in extra {
+                // Nested facts and readings print as indented JSON: exact, and readable enough.
+                let text = match v {
+                    Value::Object(_) | Value::Array(_) => {
+                        serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
+                    }
+                    other => scalar(other),
+                };
                 let _ = write!(
                     o,
-                    "<tr><td><code>{}</code></td><td class=\"mono\">{}</td></tr>",
+                    "<tr><td><code>{}</code></td><td><pre class=\"mono\">{}</pre></td></tr>",
                     escape(k),
-                    escape(&scalar(v))
+                    escape(&text)
                 );
             }
             o.push_str("</tbody></table>");

@@ -173,12 +173,14 @@ pub fn summary() -> Summary {
         assessment: Some(serde_json::json!({
             "schema": "fangxian.assessment/1",
             "level": "particularly_serious",
-            "units": 39.8,
+            "units": 44.198,
             "basis": [
                 "法释〔2017〕10号 art. 5 para. 1 (3): 640 tier-A items ≥ 50",
-                "art. 5 para. 2 (1): 12.8 units ≥ 10 — particularly serious"
+                "art. 5 para. 2 (1): 44.198 units ≥ 10 — particularly serious"
             ],
             "counts": {"A": 640, "B": 3999, "C": 117000},
+            "basis_zh": ["第五条第一款第（三）项：行踪轨迹信息640条，达50条"],
+            "facts": {"insider": false, "note": "<i>seized 2026-11-01</i>"},
             "explanation": "Counts after the art. 11 screening.\n\nMixed types are added pro rata."
         })),
     }

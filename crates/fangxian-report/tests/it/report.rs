@@ -103,6 +103,10 @@ fn html_escapes_every_string_from_the_data() {
     assert!(!html.contains("<script>"), "raw script tag in the report");
     assert!(!html.contains("<img"), "raw img tag from a problem message");
     assert!(!html.contains("<b>phone"), "raw field name");
+    assert!(
+        !html.contains("<i>seized"),
+        "raw markup from the assessment's facts"
+    );
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;.csv"));
     assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"));
     assert!(html.contains("&lt;b&gt;phone&lt;/b&gt;"));
@@ -147,9 +151,12 @@ fn html_shows_counts_inputs_method_exhibits_assessment_and_problems() {
         "<td class=\"n\">88</td>",
         // assessment
         "情节特别严重",
-        "39.800",
+        "44.198",
+        "<td class=\"n\">117,000</td>",
         "640 tier-A items",
         "Mixed types are added pro rata.",
+        "行踪轨迹信息640条",
+        "&quot;insider&quot;: false",
         // problems
         "truncated archive",
         "byte 1,048,576",
@@ -232,4 +239,16 @@ fn files_are_written_atomically_in_place() {
     assert_eq!(back, s);
     // The hostile name is only a string in the report; no file by that name appears anywhere.
     assert!(!dir.path().join(HOSTILE).exists());
+}
+
+/// Writes the fixture's report for a look or a screenshot:
+/// `FANGXIAN_SAMPLE_REPORT=/tmp/r.html cargo test -p fangxian-report --test it sample_report -- --ignored`
+/// then `scripts/screenshot-report.sh /tmp/r.html /tmp/r.png`.
+#[test]
+#[ignore = "writes a file for people to look at"]
+fn sample_report() {
+    let path = std::env::var_os("FANGXIAN_SAMPLE_REPORT").expect("set FANGXIAN_SAMPLE_REPORT");
+    let mut s = fixture::summary();
+    s.partial = std::env::var_os("FANGXIAN_SAMPLE_PARTIAL").is_some();
+    write_report_html(&s, &HtmlOptions::default(), path).unwrap();
 }
