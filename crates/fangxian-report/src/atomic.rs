@@ -35,11 +35,17 @@ impl AtomicFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".to_owned());
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .map_err(|e| Error::io(&path, e))?;
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        // Temporary files are created 0600; an output is an ordinary file, so ask for 0666 and
+        // let the umask decide, as `File::create` would.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let tmp = builder.tempfile_in(&dir).map_err(|e| Error::io(&path, e))?;
         Ok(AtomicFile { tmp, path })
     }
 
@@ -180,6 +186,23 @@ mod tests {
         }
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
         assert_eq!(names(dir.path()), ["report.html"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_get_ordinary_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.json");
+        write_atomic(&path, b"{}").unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        // Whatever the umask, the owner can read and write, and it is not the 0600 of a temp
+        // file unless the umask itself says so.
+        assert_eq!(mode & 0o600, 0o600);
+        let probe = dir.path().join("probe");
+        std::fs::File::create(&probe).unwrap();
+        let normal = std::fs::metadata(&probe).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, normal, "differs from File::create");
     }
 
     #[test]

@@ -531,8 +531,10 @@ fn categories(o: &mut String, s: &Summary) {
         o.push_str("<p class=\"none\">No records with PI. 无含个人信息的记录。</p>");
     } else {
         let order = category_order(s.categories.keys());
+        // The chart leaves out empty categories (the table below lists them all).
         let rows: Vec<Row> = order
             .iter()
+            .filter(|id| s.categories[**id].records > 0 || s.categories[**id].persons > 0)
             .map(|id| {
                 let c = &s.categories[*id];
                 Row {
@@ -543,20 +545,22 @@ fn categories(o: &mut String, s: &Summary) {
                 }
             })
             .collect();
-        o.push_str(&bar_chart(
-            "Records and persons per category",
-            &[
-                Series {
-                    name: "records 记录",
-                    color: C_FOUND,
-                },
-                Series {
-                    name: "persons 人数",
-                    color: C_PERSONS,
-                },
-            ],
-            &rows,
-        ));
+        if !rows.is_empty() {
+            o.push_str(&bar_chart(
+                "Records and persons per category",
+                &[
+                    Series {
+                        name: "records 记录",
+                        color: C_FOUND,
+                    },
+                    Series {
+                        name: "persons 人数",
+                        color: C_PERSONS,
+                    },
+                ],
+                &rows,
+            ));
+        }
         o.push_str("<table id=\"categories-table\"><thead><tr><th>类别 Category</th><th>名称 Name</th><th>等级 Tier</th><th class=\"n\">记录 Records</th><th class=\"n\">人数 Persons</th></tr></thead><tbody>");
         for id in order {
             let c = &s.categories[id];

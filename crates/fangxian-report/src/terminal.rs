@@ -249,8 +249,12 @@ pub fn render_terminal(summary: &Summary, opts: &TerminalOptions) -> String {
     if !summary.categories.is_empty() {
         out.push('\n');
         header(&mut out, "Category", &["records", "persons"]);
+        // Categories with no record are noise in a terminal; the report lists them all.
         for id in category_order(summary.categories.keys()) {
             let c = &summary.categories[id];
+            if c.records == 0 && c.persons == 0 {
+                continue;
+            }
             let tier = Category::from_str(id).map(|c| c.tier().id()).unwrap_or("?");
             let label = format!("{} ({tier})", fit(id, label_col.saturating_sub(6)));
             let _ = writeln!(

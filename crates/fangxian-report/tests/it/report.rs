@@ -252,3 +252,21 @@ fn sample_report() {
     s.partial = std::env::var_os("FANGXIAN_SAMPLE_PARTIAL").is_some();
     write_report_html(&s, &HtmlOptions::default(), path).unwrap();
 }
+
+#[test]
+fn empty_categories_are_left_out_of_the_terminal_and_chart_but_listed_in_the_table() {
+    let mut s = fixture::summary();
+    s.categories.insert("health".to_owned(), Default::default());
+    let t = render_terminal(&s, &TerminalOptions::default());
+    assert!(!t.contains("health"));
+    assert!(t.contains("accommodation (B)"));
+    let html = render_html(&s, &HtmlOptions::default());
+    assert!(html.contains("<code>health</code>"), "table row");
+    assert!(!html.contains("健康生理信息 health"), "chart label");
+    // All categories empty: no category chart at all.
+    for c in s.categories.values_mut() {
+        *c = Default::default();
+    }
+    let html = render_html(&s, &HtmlOptions::default());
+    assert_eq!(html.matches("<svg").count(), 2);
+}
