@@ -202,6 +202,7 @@ pub fn scan(
         work_tx,
         pool_rx,
         seq: 0,
+        spare: None,
         profiles: HashMap::new(),
         progress,
         inputs: Vec::new(),
@@ -277,6 +278,8 @@ struct WalkVisitor<'a> {
     work_tx: Sender<Work>,
     pool_rx: Receiver<RecordBatch>,
     seq: u64,
+    /// A batch taken from the pool but not sent (the source ended); used first next time.
+    spare: Option<RecordBatch>,
     /// Profiles of the current source's tables (sources are read one at a time).
     profiles: HashMap<String, Arc<TableProfile>>,
     progress: &'a Progress,
@@ -391,9 +394,13 @@ impl Visitor for WalkVisitor<'_> {
                 self.cancelled = true;
                 return Err(FormatError::Cancelled);
             }
-            let Ok(mut batch) = self.pool_rx.recv() else {
-                // The collector stopped (a write error); it reports the cause.
-                return Err(FormatError::Cancelled);
+            let mut batch = match self.spare.take() {
+                Some(batch) => batch,
+                None => match self.pool_rx.recv() {
+                    Ok(batch) => batch,
+                    // The collector stopped (a write error); it reports the cause.
+                    Err(_) => return Err(FormatError::Cancelled),
+                },
             };
             let more = source.next_batch(&mut batch);
             let bytes = source.input_bytes_read();
@@ -420,10 +427,15 @@ impl Visitor for WalkVisitor<'_> {
                         return Err(FormatError::Cancelled);
                     }
                 }
-                Ok(false) => return Ok(()),
+                Ok(false) => {
+                    // Keep the (empty) batch for the next source: the pool is fixed-size, and
+                    // losing one batch per source would starve the walker.
+                    self.spare = Some(batch);
+                    return Ok(());
+                }
                 Err(err) => {
-                    // Records before the error were delivered; put the batch back.
-                    let _ = batch;
+                    // Records before the error were delivered already.
+                    self.spare = Some(batch);
                     return Err(err);
                 }
             }

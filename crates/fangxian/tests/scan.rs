@@ -223,3 +223,21 @@ fn default_case_folder_holds_all_outputs_and_exit_codes_say_found() {
     );
     assert_ne!(missing.status.code(), Some(0));
 }
+
+#[test]
+fn many_small_files_do_not_starve_the_pipeline() {
+    // Regression: each source used to keep one batch from the fixed pool; more sources than
+    // batches in flight hung the scan.
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..40 {
+        write(
+            &dir.path().join(format!("many/f{i:02}.csv")),
+            HOTEL_CSV.as_bytes(),
+        );
+    }
+    write(&dir.path().join("many/zz-empty.csv"), b"");
+    let s = summary_of(dir.path(), &["many", "--threads", "1"]);
+    assert_eq!(s["records"]["total"], 160);
+    assert_eq!(s["records"]["duplicate"], 160 - 3);
+    assert_eq!(s["persons"]["distinct"], 3);
+}
