@@ -91,22 +91,30 @@ impl<'a> SqlReader<'a> {
 
     /// Skips whitespace and comments (`-- …`, `# …` in MySQL, `/* … */`); peeks.
     fn skip_ws(&mut self) -> Result<Option<u8>, Error> {
+        Ok(self.skip_ws_lines()?.0)
+    }
+
+    /// Like `skip_ws`, also telling whether a line ended on the way.
+    fn skip_ws_lines(&mut self) -> Result<(Option<u8>, bool), Error> {
+        let mut newline = false;
         loop {
             self.ensure(2)?;
             let data = self.input.data();
             let Some(&b) = data.first() else {
-                return Ok(None);
+                return Ok((None, newline));
             };
             if b.is_ascii_whitespace() {
                 let n = data.iter().take_while(|b| b.is_ascii_whitespace()).count();
+                newline |= data[..n].contains(&b'\n');
                 self.input.consume(n);
             } else if data.starts_with(b"--") || (self.mysql && b == b'#') {
                 self.skip_past(b"\n")?;
+                newline = true;
             } else if data.starts_with(b"/*") {
                 self.input.consume(2);
                 self.skip_past(b"*/")?;
             } else {
-                return Ok(Some(b));
+                return Ok((Some(b), newline));
             }
         }
     }
@@ -235,11 +243,18 @@ impl<'a> SqlReader<'a> {
 
     /// Skips to the end of the current statement (`;` outside quotes and comments). psql
     /// meta-commands (`\connect`) end at the newline.
+    /// Skips to the end of the current statement (`;` outside quotes and comments). psql
+    /// meta-commands (`\connect`) end at the newline. Dumps without semicolons (SQL Server
+    /// scripts, `GO` separators) end a statement at a line that starts a new INSERT.
     fn skip_statement(&mut self) -> Result<(), Error> {
         loop {
-            let Some(b) = self.skip_ws()? else {
+            let (next, newline) = self.skip_ws_lines()?;
+            let Some(b) = next else {
                 return Ok(());
             };
+            if newline && self.at_statement_start()? {
+                return Ok(());
+            }
             match b {
                 b';' => {
                     self.input.consume(1);
@@ -264,6 +279,24 @@ impl<'a> SqlReader<'a> {
                 }
             }
         }
+    }
+
+    /// The input starts with a keyword that begins a statement we read (or `GO`).
+    fn at_statement_start(&mut self) -> Result<bool, Error> {
+        self.ensure(16)?;
+        let data = self.input.data();
+        let word_at = |kw: &[u8]| {
+            data.len() >= kw.len()
+                && data[..kw.len()].eq_ignore_ascii_case(kw)
+                && data.get(kw.len()).is_none_or(|&b| !is_ident_byte(b))
+        };
+        Ok(word_at(b"INSERT")
+            || word_at(b"REPLACE")
+            || word_at(b"COPY")
+            || word_at(b"GO")
+            || (word_at(b"CREATE")
+                && data.len() >= 12
+                && data[7..12].eq_ignore_ascii_case(b"TABLE")))
     }
 
     fn skip_quoted(&mut self, q: u8, backslash: bool) -> Result<(), Error> {
@@ -343,6 +376,8 @@ impl<'a> SqlReader<'a> {
             "INSERT" | "REPLACE" => self.insert(w),
             "CREATE" => self.create(),
             "COPY" => self.copy_header(),
+            // SQL Server's batch separator.
+            "GO" => Ok(()),
             _ => {
                 self.skip_statement()?;
                 Ok(())
@@ -540,6 +575,11 @@ impl<'a> SqlReader<'a> {
                 self.state = State::Done;
                 return Ok(());
             }
+            // No semicolon before the next statement (SQL Server scripts).
+            Some(b) if is_ident_byte(b) && self.at_statement_start()? => {
+                self.state = State::Statement;
+                return Ok(());
+            }
             Some(_) => return Err(Stop::Syntax("expected '(' , ',' or ';' in VALUES".into())),
         }
         let t = w.table(&self.table);
@@ -613,14 +653,16 @@ impl<'a> SqlReader<'a> {
         self.ensure(3)?;
         let data = self.input.data();
         let e_string = !self.mysql && (b == b'E' || b == b'e') && data.get(1) == Some(&b'\'');
+        // N'…' national strings (SQL Server, also valid in MySQL and PostgreSQL).
+        let n_string = (b == b'N' || b == b'n') && data.get(1) == Some(&b'\'');
         let mut introducer = false;
         if b == b'_' && self.mysql {
             // A charset introducer: _utf8mb4'…', _binary '…', or _binary 0x… (raw).
             self.read_word()?;
             introducer = matches!(self.skip_ws()?, Some(b'\'' | b'"'));
         }
-        if b == b'\'' || (b == b'"' && self.mysql) || e_string || introducer {
-            if e_string {
+        if b == b'\'' || (b == b'"' && self.mysql) || e_string || n_string || introducer {
+            if e_string || n_string {
                 self.input.consume(1);
             }
             let q = self.peek()?.unwrap_or(b'\'');

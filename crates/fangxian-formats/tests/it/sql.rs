@@ -101,3 +101,22 @@ fn quoted_keyword_column_names_are_columns() {
     let c = read_bytes("kv.sql", data.as_bytes());
     assert_eq!(c.flat(), ["1:key=a", "1:index=1"]);
 }
+
+#[test]
+fn sql_server_script_without_semicolons() {
+    let data = "SET IDENTITY_INSERT [dbo].[users] ON\nGO\nINSERT [dbo].[users] ([id], [name], [phone]) VALUES (1, N'张三', N'13800138000')\nINSERT [dbo].[users] ([id], [name], [phone]) VALUES (2, N'李四', N'13900139000')\nGO\nSET IDENTITY_INSERT [dbo].[users] OFF\nGO\n";
+    let c = read_bytes("mssql.sql", data.as_bytes());
+    assert_eq!(
+        c.flat(),
+        [
+            "1:id=1",
+            "1:name=张三",
+            "1:phone=13800138000",
+            "2:id=2",
+            "2:name=李四",
+            "2:phone=13900139000"
+        ]
+    );
+    assert!(c.warnings.is_empty(), "{}", c.all_messages());
+    assert_eq!(c.rows[0].table, "dbo.users");
+}
