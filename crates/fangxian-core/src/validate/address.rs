@@ -3,8 +3,10 @@
 //! An address is valid when it names a known administrative division — a province, city or
 //! county-level name of the GB/T 2260 list (`regions`), or the short form of a province or city
 //! name (广东, 深圳) — and holds at least one address token (省 市 区 县 镇 乡 街道 路 号 楼 单元
-//! 室 …) outside that name. Anything else is `None`: an address fragment without a known place
-//! (`3号楼2单元`) is not evidence of an untrue address. Canonical form: whitespace collapsed.
+//! 室 …) outside that name, or chains two divisions and goes on with a place name
+//! (`广东省深圳市南山区科技园`). Anything else is `None`: a bare division (`北京市朝阳区`) is not a
+//! postal address, and a fragment without a known place (`3号楼2单元`) is not evidence of an
+//! untrue address. Canonical form: whitespace collapsed.
 
 use std::sync::OnceLock;
 
@@ -128,12 +130,19 @@ pub fn validate(raw: &str, canon: &mut String) -> Option<Verdict> {
         return None;
     }
     let spans = &spans[..n];
-    let has_token = TOKENS.iter().any(|t| {
-        canon
-            .match_indices(t)
-            .any(|(i, _)| !spans.iter().any(|&(s, e)| i >= s && i < e))
-    });
-    has_token.then(|| Verdict::pass(ItemKind::Address))
+    let outside = |i: usize| !spans.iter().any(|&(s, e)| i >= s && i < e);
+    let has_token = TOKENS
+        .iter()
+        .any(|t| canon.match_indices(t).any(|(i, _)| outside(i)));
+    // A chain of divisions followed by a place name without a street token
+    // (`广东省深圳市南山区科技园`) is an address too; a bare chain (`北京市朝阳区`) is not.
+    let chained_place = n >= 2
+        && canon
+            .char_indices()
+            .filter(|&(i, c)| is_cjk(c) && outside(i))
+            .nth(1)
+            .is_some();
+    (has_token || chained_place).then(|| Verdict::pass(ItemKind::Address))
 }
 
 #[cfg(test)]
@@ -154,6 +163,7 @@ mod tests {
         assert!(addr("广东深圳南山区科技园路1号").is_some());
         assert!(addr("浙江省杭州市西湖区文三路478号3单元201室").is_some());
         assert!(addr("上海浦东新区世纪大道100号").is_some());
+        assert!(addr("广东省深圳市南山区科技园").is_some());
     }
 
     #[test]
@@ -161,6 +171,8 @@ mod tests {
         for raw in [
             "北京市",
             "朝阳区",
+            "北京市朝阳区",
+            "广东省深圳市",
             "3号楼2单元",
             "hello world 1号",
             "今天天气很好",
