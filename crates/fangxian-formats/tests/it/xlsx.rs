@@ -148,3 +148,32 @@ fn corrupt_xls_is_an_error_naming_the_source() {
         c.errors[0]
     );
 }
+
+#[test]
+fn legacy_xls_every_sheet() {
+    // See testdata/formats/README.md: written by xlwt, since no Rust crate writes BIFF8.
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/formats/book.xls");
+    let mut c = Collect::default();
+    fangxian_formats::Walker::new(Default::default())
+        .read_file("book.xls", &path, &mut c)
+        .unwrap();
+    assert_eq!(c.formats[0].1, "xls");
+    assert_eq!(
+        c.flat(),
+        [
+            "1:姓名=张三",
+            "1:手机=13800138000",
+            "1:身份证=11010519491231002X",
+            "2:姓名=李四",
+            "2:手机=13900139000",
+            "2:身份证=110105194912310037",
+            "3:x",
+            "3:1",
+            "4:y",
+            "4:2",
+        ]
+    );
+    let tables: Vec<_> = c.headers.iter().map(|h| h.1.as_str()).collect();
+    assert_eq!(tables, ["客户", "raw"]);
+}
