@@ -376,6 +376,41 @@ fn datetime(out: &mut String, rng: &mut Rng) {
     );
 }
 
+/// Writes a mobile in one of its surface forms (`form`: the person's habit, 0–99); returns the
+/// tags of the form.
+fn write_mobile(out: &mut String, m: &str, form: u8) -> Tags {
+    let r = form;
+    if r < 4 {
+        out.push_str("+86 ");
+        out.push_str(m);
+        Tags::PLUS86
+    } else if r < 6 {
+        out.push_str("0086");
+        out.push_str(m);
+        Tags::PLUS86
+    } else if r < 9 {
+        out.push_str(&m[..3]);
+        out.push(' ');
+        out.push_str(&m[3..7]);
+        out.push(' ');
+        out.push_str(&m[7..]);
+        Tags::SPACED
+    } else if r < 12 {
+        out.push_str(&m[..3]);
+        out.push('-');
+        out.push_str(&m[3..7]);
+        out.push('-');
+        out.push_str(&m[7..]);
+        Tags::HYPHENATED
+    } else if r < 15 {
+        push_fullwidth(out, m);
+        Tags::FULLWIDTH
+    } else {
+        out.push_str(m);
+        Tags::EMPTY
+    }
+}
+
 fn is_valid_anywhere(s: &str, canon: &mut String) -> bool {
     ItemKind::ALL.iter().any(|&k| {
         !k.needs_context() && validate::validate(k, s, canon).is_some_and(|v| v.is_valid())
@@ -473,7 +508,9 @@ impl<'a> Gen<'a> {
         if let Some(l) = &p.legacy15 {
             row.text.push_str(l);
         } else {
-            let r = self.rng.below(100);
+            // The person's habitual form: the same system writes the same person the same way,
+            // so a value's tags hold for all its occurrences.
+            let r = u64::from(p.forms[0]);
             if r < 5 {
                 push_fullwidth(&mut row.text, &p.id);
                 tags |= Tags::FULLWIDTH;
@@ -496,7 +533,8 @@ impl<'a> Gen<'a> {
         row.item(p.id_kind, &p.id, None, tags, col);
     }
 
-    fn mobile_cell(&mut self, row: &mut Row, m: &str) {
+    fn mobile_cell(&mut self, row: &mut Row, p: &Person) {
+        let m = p.mobile.as_str();
         let col = row.col();
         row.begin();
         if self.rng.chance(10) {
@@ -512,43 +550,9 @@ impl<'a> Gen<'a> {
             );
             return;
         }
-        let tags = self.write_mobile(&mut row.text, m);
+        let tags = write_mobile(&mut row.text, m, p.forms[1]);
         row.end(CellType::Text);
         row.item(ItemKind::Mobile, m, None, tags, col);
-    }
-
-    /// Writes a mobile in one of its surface forms; returns the tags of the form.
-    fn write_mobile(&mut self, out: &mut String, m: &str) -> Tags {
-        let r = self.rng.below(100);
-        if r < 4 {
-            out.push_str("+86 ");
-            out.push_str(m);
-            Tags::PLUS86
-        } else if r < 6 {
-            out.push_str("0086");
-            out.push_str(m);
-            Tags::PLUS86
-        } else if r < 9 {
-            out.push_str(&m[..3]);
-            out.push(' ');
-            out.push_str(&m[3..7]);
-            out.push(' ');
-            out.push_str(&m[7..]);
-            Tags::SPACED
-        } else if r < 12 {
-            out.push_str(&m[..3]);
-            out.push('-');
-            out.push_str(&m[3..7]);
-            out.push('-');
-            out.push_str(&m[7..]);
-            Tags::HYPHENATED
-        } else if r < 15 {
-            push_fullwidth(out, m);
-            Tags::FULLWIDTH
-        } else {
-            out.push_str(m);
-            Tags::EMPTY
-        }
     }
 
     fn landline_cell(&mut self, row: &mut Row, p: &Person, extra: Tags) {
@@ -581,7 +585,8 @@ impl<'a> Gen<'a> {
         row.item(ItemKind::Landline, &self.canon, None, tags, col);
     }
 
-    fn card_cell(&mut self, row: &mut Row, card: &str) {
+    fn card_cell(&mut self, row: &mut Row, p: &Person) {
+        let card = p.card.as_str();
         let col = row.col();
         row.begin();
         if self.rng.chance(10) {
@@ -600,7 +605,7 @@ impl<'a> Gen<'a> {
             return;
         }
         let mut tags = Tags::EMPTY;
-        if self.rng.chance(60) {
+        if p.forms[2] < 6 {
             for (i, ch) in card.chars().enumerate() {
                 if i > 0 && i % 4 == 0 {
                     row.text.push(' ');
@@ -822,7 +827,7 @@ impl<'a> Gen<'a> {
         self.name_cell(row, p);
         row.text_cell(if p.male { "男" } else { "女" });
         self.id_cell(row, p);
-        self.mobile_cell(row, &p.mobile);
+        self.mobile_cell(row, p);
         self.opt(row, 300, |g, r| g.landline_cell(r, p, Tags::EMPTY));
         self.opt(row, 100, |g, r| g.email_cell(r, p));
         self.address_cell(row, &p.address);
@@ -840,7 +845,7 @@ impl<'a> Gen<'a> {
         let p = self.person();
         self.name_cell(row, p);
         self.id_cell(row, p);
-        self.mobile_cell(row, &p.mobile);
+        self.mobile_cell(row, p);
         match &p.passport {
             Some(v) => self.simple_cell(row, ItemKind::Passport, v, CellType::Text),
             None => row.null_cell(),
@@ -878,7 +883,7 @@ impl<'a> Gen<'a> {
 
     fn gps(&mut self, row: &mut Row) {
         let p = self.person();
-        self.mobile_cell(row, &p.mobile);
+        self.mobile_cell(row, p);
         self.imei_cell(row, &p.imei);
         self.datetime_cell(row);
         let place = *self.rng.pick(&p.places);
@@ -910,11 +915,11 @@ impl<'a> Gen<'a> {
     fn calls(&mut self, row: &mut Row) {
         let a = self.person();
         let b = self.person();
-        self.mobile_cell(row, &a.mobile);
+        self.mobile_cell(row, a);
         if self.rng.chance(100) {
             self.landline_cell(row, b, Tags::MIXED_COLUMN);
         } else {
-            self.mobile_cell(row, &b.mobile);
+            self.mobile_cell(row, b);
         }
         self.datetime_cell(row);
         self.num_cell(row, 1, 3600);
@@ -925,8 +930,8 @@ impl<'a> Gen<'a> {
     fn sms(&mut self, row: &mut Row) {
         let a = self.person();
         let b = self.person();
-        self.mobile_cell(row, &a.mobile);
-        self.mobile_cell(row, &b.mobile);
+        self.mobile_cell(row, a);
+        self.mobile_cell(row, b);
         self.datetime_cell(row);
         let col = row.col();
         let third = self.person();
@@ -949,7 +954,7 @@ impl<'a> Gen<'a> {
                 row.text.push_str("有事打我电话");
                 let mut s = std::mem::take(&mut self.scratch);
                 s.clear();
-                let tags = self.write_mobile(&mut s, &third.mobile);
+                let tags = write_mobile(&mut s, &third.mobile, third.forms[1]);
                 row.text.push_str(&s);
                 self.scratch = s;
                 row.text.push_str("谢谢");
@@ -1012,12 +1017,12 @@ impl<'a> Gen<'a> {
         self.decoy_cell(row, "order_number", ItemKind::ResidentId, "", 18);
         self.datetime_cell(row);
         self.name_cell(row, p);
-        self.mobile_cell(row, &p.mobile);
+        self.mobile_cell(row, p);
         self.address_cell(row, &p.address);
         row.text_cell(self.rng.pick_str(PRODUCTS));
         self.product_code_cell(row);
         self.money_cell(row, 5000);
-        self.opt(row, 300, |g, r| g.card_cell(r, &p.card));
+        self.opt(row, 300, |g, r| g.card_cell(r, p));
         let o = self.org();
         self.uscc_cell(row, &o.uscc);
         self.decoy_cell(row, "epoch_ms", ItemKind::BankCard, "17", 13);
@@ -1029,10 +1034,10 @@ impl<'a> Gen<'a> {
         let b = self.person();
         self.decoy_cell(row, "waybill_number", ItemKind::Imei, "77", 15);
         self.name_cell(row, a);
-        self.mobile_cell(row, &a.mobile);
+        self.mobile_cell(row, a);
         self.address_cell(row, &a.address);
         self.name_cell(row, b);
-        self.mobile_cell(row, &b.mobile);
+        self.mobile_cell(row, b);
         self.address_cell(row, &b.address);
         self.money_cell(row, 30);
         self.datetime_cell(row);
@@ -1045,7 +1050,7 @@ impl<'a> Gen<'a> {
         if self.rng.chance(80) {
             self.landline_cell(row, p, Tags::MIXED_COLUMN);
         } else {
-            self.mobile_cell(row, &p.mobile);
+            self.mobile_cell(row, p);
         }
         self.datetime_cell(row);
         row.text_cell(self.rng.pick_str(DEPARTMENTS));
@@ -1056,11 +1061,11 @@ impl<'a> Gen<'a> {
         let p = self.person();
         self.name_cell(row, p);
         self.id_cell(row, p);
-        self.mobile_cell(row, &p.mobile);
+        self.mobile_cell(row, p);
         self.money_cell(row, 200_000);
         self.num_cell(row, 0, 720);
         self.num_cell(row, 350, 950);
-        self.card_cell(row, &p.card);
+        self.card_cell(row, p);
         let o = self.org();
         row.text_cell(&o.name);
         self.uscc_cell(row, &o.uscc);
@@ -1070,10 +1075,10 @@ impl<'a> Gen<'a> {
         let p = self.person();
         self.name_cell(row, p);
         self.id_cell(row, p);
-        self.card_cell(row, &p.card);
+        self.card_cell(row, p);
         self.money_cell(row, 2_000_000);
         row.text_cell(self.rng.pick_str(BANKS));
-        self.mobile_cell(row, &p.mobile);
+        self.mobile_cell(row, p);
         self.opt(row, 400, |g, r| g.address_cell(r, &p.address));
     }
 

@@ -258,6 +258,9 @@ pub(crate) struct Person {
     /// Places the person is seen at, in micro-degrees (lat, lon); the flag says the coordinate
     /// is round to 1e-4 degrees, so it can be written with 4 decimals.
     pub(crate) places: [(u32, u32, bool); 3],
+    /// How this person's resident ID, mobile and bank card are habitually written (0–99; low
+    /// values pick the hard-case forms).
+    pub(crate) forms: [u8; 3],
 }
 
 fn push_digits(out: &mut String, rng: &mut Rng, n: usize) {
@@ -548,6 +551,11 @@ impl Tables {
             imei: Tables::imei(rng),
             ip: Tables::ipv4(rng),
             places,
+            forms: [
+                rng.below(100) as u8,
+                rng.below(100) as u8,
+                rng.below(100) as u8,
+            ],
         }
     }
 
