@@ -125,6 +125,12 @@ pub(crate) struct Decode<R> {
     pending: Vec<u8>,
     replaced: u64,
     diag: Diag,
+    /// UTF-8 input read straight into the caller's buffer and validated in place, until the
+    /// first invalid byte hands over to encoding_rs. Saves a copy on the common path.
+    fast: bool,
+    bom_pending: bool,
+    carry: [u8; 4],
+    carry_len: usize,
 }
 
 impl<R: Read> Decode<R> {
@@ -142,7 +148,88 @@ impl<R: Read> Decode<R> {
             pending: Vec::new(),
             replaced: 0,
             diag,
+            fast: matches!(encoding, TextEncoding::Utf8 | TextEncoding::Utf8Bom),
+            bom_pending: encoding == TextEncoding::Utf8Bom,
+            carry: [0; 4],
+            carry_len: 0,
         }
+    }
+
+    /// The UTF-8 fast path (`out` has room for at least 16 bytes).
+    fn fast_read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let c = self.carry_len;
+            out[..c].copy_from_slice(&self.carry[..c]);
+            self.carry_len = 0;
+            let n = loop {
+                match self.inner.read(&mut out[c..]) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        self.carry_len = c;
+                        return Err(e);
+                    }
+                }
+            };
+            let mut len = c + n;
+            if self.bom_pending {
+                if len < 3 && n > 0 {
+                    self.carry[..len].copy_from_slice(&out[..len]);
+                    self.carry_len = len;
+                    continue;
+                }
+                self.bom_pending = false;
+                if out[..len].starts_with(b"\xEF\xBB\xBF") {
+                    out.copy_within(3..len, 0);
+                    len -= 3;
+                    self.raw_pos += 3;
+                }
+            }
+            if n == 0 {
+                // End of input; a character cut at the very end is malformed.
+                return if len == 0 {
+                    Ok(0)
+                } else {
+                    self.switch_to_slow(out, 0, len)
+                };
+            }
+            match std::str::from_utf8(&out[..len]) {
+                Ok(_) => {
+                    self.raw_pos += len as u64;
+                    return Ok(len);
+                }
+                Err(e) if e.error_len().is_none() => {
+                    // A character split across reads: keep its start for the next one.
+                    let valid = e.valid_up_to();
+                    let tail = len - valid;
+                    self.carry[..tail].copy_from_slice(&out[valid..len]);
+                    self.carry_len = tail;
+                    self.raw_pos += valid as u64;
+                    if valid > 0 {
+                        return Ok(valid);
+                    }
+                }
+                Err(e) => return self.switch_to_slow(out, e.valid_up_to(), len),
+            }
+        }
+    }
+
+    /// Hands `out[valid..len]` (raw bytes from the first invalid one) to encoding_rs.
+    fn switch_to_slow(&mut self, out: &mut [u8], valid: usize, len: usize) -> io::Result<usize> {
+        self.fast = false;
+        self.raw_pos += valid as u64;
+        let rest = &out[valid..len];
+        if self.inbuf.len() < rest.len() {
+            self.inbuf.resize(rest.len(), 0);
+        }
+        self.inbuf[..rest.len()].copy_from_slice(rest);
+        self.in_start = 0;
+        self.in_end = rest.len();
+        self.decoder = UTF_8.new_decoder_without_bom_handling();
+        if valid > 0 {
+            return Ok(valid);
+        }
+        self.decode_into(out)
     }
 
     fn refill(&mut self) -> io::Result<()> {
@@ -274,6 +361,9 @@ impl<R: Read> Read for Decode<R> {
             out[..take].copy_from_slice(&scratch[..take]);
             self.pending.extend_from_slice(&scratch[take..n]);
             return Ok(take);
+        }
+        if self.fast {
+            return self.fast_read(out);
         }
         self.decode_into(out)
     }

@@ -89,3 +89,29 @@ fn utf16le_without_bom() {
     assert_eq!(c.flat(), expected());
     assert_eq!(c.formats[0].2.as_deref(), Some("utf-16le"));
 }
+
+#[test]
+fn characters_split_across_reads_and_late_invalid_bytes() {
+    for pad in 0..3 {
+        // Text lines (no delimiter), so every line is one record; the 64 KiB sniffing window
+        // and the read chunks end inside 3-byte characters at different offsets per `pad`.
+        let mut text = "x".repeat(pad + 1) + "\n";
+        while text.len() < 300_000 {
+            text.push_str("张三李四王五赵钱孙李周吴郑王 138 来电\n");
+        }
+        let c = read_bytes("cjk.txt", text.as_bytes());
+        let lines: Vec<&str> = text.lines().collect();
+        let got: Vec<&str> = c.rows.iter().map(|r| r.value.as_str()).collect();
+        assert_eq!(c.formats[0].1, "text", "pad {pad}");
+        assert_eq!(got.len(), lines.len(), "pad {pad}");
+        assert!(got == lines, "pad {pad}: content differs");
+        assert!(c.warnings.is_empty(), "pad {pad}: {}", c.all_messages());
+        // An invalid byte far beyond the sample: exact offset, one warning.
+        let mut bytes = text.clone().into_bytes();
+        let at = text.rfind(' ').unwrap();
+        bytes[at] = 0xFF;
+        let c = read_bytes("cjk.txt", &bytes);
+        assert_eq!(c.warnings.len(), 1, "pad {pad}: {}", c.all_messages());
+        assert_eq!(c.warnings[0].offset, Some(at as u64), "pad {pad}");
+    }
+}
