@@ -83,6 +83,7 @@ fn signal(name: &str) -> Signals {
         "in_china" => Signals::IN_CHINA,
         "legacy_15" => Signals::LEGACY_15,
         "mrz" => Signals::MRZ,
+        "placeholder" => Signals::PLACEHOLDER,
         other => panic!("unknown signal {other}"),
     }
 }

@@ -41,6 +41,7 @@ pub mod name;
 pub mod net;
 pub mod normalize;
 pub mod phone;
+pub mod placeholder;
 pub mod plate;
 pub mod regions;
 pub mod social;
@@ -93,6 +94,10 @@ impl Signals {
     pub const LEGACY_15: Signals = Signals(1 << 3);
     /// An ICAO 9303 machine-readable zone validated the document number.
     pub const MRZ: Signals = Signals(1 << 4);
+    /// A placeholder or published sample value (`111111…`, `123456…`, the standard's example,
+    /// test card numbers, `example.com` addresses): untrue data under 法释〔2017〕10号 art. 11,
+    /// though it passes its checks. See [`placeholder`].
+    pub const PLACEHOLDER: Signals = Signals(1 << 5);
 
     /// No signals.
     pub const fn empty() -> Signals {
@@ -162,6 +167,14 @@ impl Verdict {
 /// first). Returns `None` when `raw` does not have the shape of `kind`; `canon` is then
 /// unspecified.
 pub fn validate(kind: ItemKind, raw: &str, canon: &mut String) -> Option<Verdict> {
+    let mut verdict = validate_shape(kind, raw, canon)?;
+    if placeholder::is_placeholder(verdict.kind, canon) {
+        verdict.signals.insert(Signals::PLACEHOLDER);
+    }
+    Some(verdict)
+}
+
+fn validate_shape(kind: ItemKind, raw: &str, canon: &mut String) -> Option<Verdict> {
     canon.clear();
     match kind {
         ItemKind::ResidentId | ItemKind::ResidencePermit => gb11643::validate(raw, canon),

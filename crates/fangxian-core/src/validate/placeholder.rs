@@ -1,0 +1,119 @@
+//! Placeholder and sample values: numbers typed to fill a form or copied from documentation,
+//! not belonging to anyone. 法释〔2017〕10号 art. 11 lets a defendant show that items are untrue;
+//! DESIGN.md lists placeholders among the screening exhibits. A placeholder still passes its
+//! checks (the standard's own example ID is valid), so this is a signal
+//! ([`Signals::PLACEHOLDER`](super::Signals::PLACEHOLDER)), never a failed check.
+//!
+//! Rules, deliberately narrow so that real values are not flagged:
+//! * the digits of a number (the check character aside) are all one digit (`111111111111111111`),
+//!   or run up or down by one throughout (`123456789012`, `98765432`), for types that are numbers;
+//! * published sample values: GB 11643's example ID `11010519491231002X`; the card networks'
+//!   test PANs; `13800138000` (a China Mobile service number used in forms);
+//! * e-mail addresses at domains reserved for documentation and testing (RFC 2606, RFC 6761):
+//!   `example.com`/`.net`/`.org` and the `.test`, `.example`, `.invalid`, `.localhost` TLDs.
+
+use crate::ItemKind;
+
+/// Published sample values, as canonical values of their type.
+const SAMPLES: &[(ItemKind, &str)] = &[
+    (ItemKind::ResidentId, "11010519491231002X"),
+    (ItemKind::Mobile, "13800138000"),
+    // Visa, Mastercard and Amex test numbers from payment processors' developer documents.
+    (ItemKind::BankCard, "4111111111111111"),
+    (ItemKind::BankCard, "4012888888881881"),
+    (ItemKind::BankCard, "5555555555554444"),
+    (ItemKind::BankCard, "5105105105105100"),
+    (ItemKind::BankCard, "378282246310005"),
+];
+
+/// Domains and top-level domains reserved for documentation and testing.
+const RESERVED_DOMAINS: &[&str] = &["example.com", "example.net", "example.org"];
+const RESERVED_TLDS: &[&str] = &["test", "example", "invalid", "localhost"];
+
+/// True when every digit is the same, or the digits step up or down by one (mod 10) all along.
+/// Needs at least 6 digits: shorter runs occur in real numbers all the time.
+pub fn is_trivial_digits(digits: &[u8]) -> bool {
+    if digits.len() < 6 || !digits.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let step = |d: i32| {
+        digits
+            .windows(2)
+            .all(|w| (i32::from(w[1]) - i32::from(w[0]) - d).rem_euclid(10) == 0)
+    };
+    step(0) || step(1) || step(-1)
+}
+
+/// True when the canonical value `canon` of an item of `kind` is a placeholder or sample value.
+pub fn is_placeholder(kind: ItemKind, canon: &str) -> bool {
+    if SAMPLES.iter().any(|&(k, v)| k == kind && v == canon) {
+        return true;
+    }
+    let b = canon.as_bytes();
+    let digits = match kind {
+        // The check character is computed from the rest, so it never follows the pattern.
+        ItemKind::ResidentId | ItemKind::ResidencePermit | ItemKind::BankCard | ItemKind::Imei => {
+            &b[..b.len().saturating_sub(1)]
+        }
+        // Without the segment: 138-0000-0000, 139-1234-5678.
+        ItemKind::Mobile => b.get(3..).unwrap_or_default(),
+        ItemKind::Qq | ItemKind::TaiwanPermit => b,
+        // Letters first, then the number.
+        ItemKind::Passport | ItemKind::HkMacauPermit => {
+            let start = b.iter().position(u8::is_ascii_digit).unwrap_or(b.len());
+            &b[start..]
+        }
+        ItemKind::Email => {
+            let domain = canon.rsplit_once('@').map_or("", |(_, d)| d);
+            let tld = domain.rsplit('.').next().unwrap_or("");
+            return RESERVED_DOMAINS
+                .iter()
+                .any(|r| is_domain_or_subdomain(domain, r))
+                || RESERVED_TLDS.contains(&tld);
+        }
+        _ => return false,
+    };
+    is_trivial_digits(digits)
+}
+
+/// True for `domain == parent` or `domain` ending in `.parent`.
+fn is_domain_or_subdomain(domain: &str, parent: &str) -> bool {
+    domain == parent
+        || (domain.len() > parent.len()
+            && domain.ends_with(parent)
+            && domain.as_bytes()[domain.len() - parent.len() - 1] == b'.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trivial_digit_runs() {
+        assert!(is_trivial_digits(b"11111111111111111"));
+        assert!(is_trivial_digits(b"1234567890123"));
+        assert!(is_trivial_digits(b"98765432"));
+        assert!(!is_trivial_digits(b"12345"));
+        assert!(!is_trivial_digits(b"11010519491231002"));
+        assert!(!is_trivial_digits(b"1234567891"));
+    }
+
+    #[test]
+    fn placeholders_by_type() {
+        assert!(is_placeholder(ItemKind::ResidentId, "11010519491231002X"));
+        assert!(is_placeholder(ItemKind::ResidentId, "111111111111111111"));
+        assert!(!is_placeholder(ItemKind::ResidentId, "440305199003071236"));
+        assert!(is_placeholder(ItemKind::Mobile, "13800138000"));
+        assert!(is_placeholder(ItemKind::Mobile, "13900000000"));
+        assert!(is_placeholder(ItemKind::Mobile, "13912345678"));
+        assert!(!is_placeholder(ItemKind::Mobile, "13912345687"));
+        assert!(is_placeholder(ItemKind::BankCard, "4111111111111111"));
+        assert!(is_placeholder(ItemKind::Passport, "E12345678"));
+        assert!(is_placeholder(ItemKind::Email, "a@example.com"));
+        assert!(is_placeholder(ItemKind::Email, "a@mail.example.org"));
+        assert!(is_placeholder(ItemKind::Email, "a@host.test"));
+        assert!(!is_placeholder(ItemKind::Email, "a@myexample.com"));
+        assert!(!is_placeholder(ItemKind::Email, "a@qq.com"));
+        assert!(!is_placeholder(ItemKind::Plate, "京A11111"));
+    }
+}
