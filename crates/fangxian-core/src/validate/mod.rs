@@ -24,7 +24,8 @@
 //!
 //! Shared pieces: [`regions`] (GB/T 2260 codes, current and historical), [`normalize`]
 //! (full-width folding, separator stripping into a caller buffer), [`date`] (Gregorian dates
-//! without a date crate). The data tables are compiled in from `crates/fangxian-core/data/`;
+//! without a date crate), [`placeholder`] (sample and placeholder values, a signal on every
+//! verdict). The data tables are compiled in from `crates/fangxian-core/data/`;
 //! each file names its source, and `docs/types.md` lists every type's rule and sources.
 
 use crate::ItemKind;
