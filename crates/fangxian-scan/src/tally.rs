@@ -4,6 +4,7 @@
 //! de-duplicate); one thread merges batches into a [`Tally`], which owns the exact
 //! [`DistinctSets`]. Every rule here is the contract's (§3): read it beside this file.
 
+use fangxian_core::validate::placeholder::is_placeholder;
 use fangxian_core::validate::Check;
 use fangxian_core::{Category, ContentClass, ItemKind, Tier};
 
@@ -295,32 +296,6 @@ pub fn for_each_identity_key(items: &[RecordItem<'_>], mut f: impl FnMut(&[&[u8]
             address.value.as_bytes(),
         ]);
     }
-}
-
-/// True for values that look like fillers typed into a form rather than real data: one digit
-/// repeated (`13888888888`), a run of zeros after the prefix (`13800000000`), or a strictly
-/// ascending digit run (`12345678901`). Evidence for the art. 11 screening, never a reason to
-/// drop the item.
-pub fn is_placeholder(kind: ItemKind, value: &str) -> bool {
-    let digits: Vec<u8> = value.bytes().filter(u8::is_ascii_digit).collect();
-    if digits.len() < 7
-        || !matches!(
-            kind,
-            ItemKind::Mobile
-                | ItemKind::ResidentId
-                | ItemKind::BankCard
-                | ItemKind::Landline
-                | ItemKind::Qq
-        )
-    {
-        return false;
-    }
-    let tail = &digits[3..];
-    let same = tail.iter().all(|&d| d == tail[0]);
-    let ascending = digits
-        .windows(2)
-        .all(|w| w[1] == w[0] + 1 || (w[0] == b'9' && w[1] == b'0'));
-    same || ascending
 }
 
 /// The merged counts of a whole scan, with its exact distinct sets.
@@ -673,6 +648,7 @@ mod tests {
         assert!(is_placeholder(ItemKind::Mobile, "13888888888"));
         assert!(!is_placeholder(ItemKind::Mobile, "13812345670"));
         assert!(!is_placeholder(ItemKind::Email, "aaaaaaa@b.cn"));
+        assert!(is_placeholder(ItemKind::ResidentId, "11010519491231002X"));
     }
 
     #[test]
