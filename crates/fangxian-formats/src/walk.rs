@@ -381,7 +381,13 @@ impl Walker {
                 return Ok(());
             }
         };
-        let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let meta = file.metadata();
+        if meta.as_ref().is_ok_and(|m| !m.is_file()) {
+            // A pipe or character device given by name (`/dev/stdin`): no size, no seeking.
+            let mut file = file;
+            return self.read_stream(name, &mut file, v);
+        }
+        let bytes = meta.map(|m| m.len()).unwrap_or(0);
         let top = self.new_top(name);
         let result = self.node(&top, name, Node::File(file, path), 0, v);
         let mut sha256 = None;

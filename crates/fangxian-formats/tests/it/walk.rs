@@ -103,3 +103,27 @@ fn binary_data_is_skipped_with_a_warning() {
     assert!(c.warnings.iter().any(|w| w.message.contains("binary")));
     assert!(c.done[0].skipped);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_given_by_name_is_read_as_a_stream() {
+    let dir = tempdir();
+    let fifo = dir.path().join("fifo");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !status.is_ok_and(|s| s.success()) {
+        return; // no mkfifo on this system
+    }
+    let writer_path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        std::fs::write(writer_path, b"a,b\n1,2\n3,4\n").unwrap();
+    });
+    let mut c = Collect::default();
+    Walker::new(Limits::default())
+        .hash_inputs(true)
+        .read_file("fifo", &fifo, &mut c)
+        .unwrap();
+    writer.join().unwrap();
+    assert_eq!(c.flat(), ["1:a=1", "1:b=2", "2:a=3", "2:b=4"]);
+    assert_eq!(c.inputs[0].bytes, 12);
+    assert!(c.inputs[0].sha256.is_some());
+}
