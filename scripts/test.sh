@@ -11,6 +11,16 @@ if ! python3 -c 'import stdnum, phonenumbers' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check -r scripts/requirements.txt
 fi
 
+step "headless Chromium for the HTML report test"
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      chromium fonts-wqy-microhei) >/dev/null || echo "warning: could not install chromium; the browser test will skip" >&2
+  else
+    echo "warning: chromium missing and not root; the browser test will skip" >&2
+  fi
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

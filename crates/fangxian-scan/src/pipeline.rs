@@ -499,6 +499,8 @@ struct PendingItem {
     value: (u32, u32),
     valid: bool,
     failed: Option<fangxian_core::validate::Check>,
+    field: Option<(u32, u32)>,
+    confidence: f32,
 }
 
 /// A latitude or longitude field of the record being processed.
@@ -530,6 +532,8 @@ fn keep_finding(
         value,
         valid: f.valid,
         failed: f.evidence.failed,
+        field,
+        confidence: f.confidence,
     });
 }
 
@@ -575,6 +579,8 @@ impl Worker<'_> {
                 value: findings.get(i.value),
                 valid: i.valid,
                 failed: i.failed,
+                field: i.field.map(|f| findings.get(f)),
+                confidence: i.confidence,
             }));
             tally.add_record(
                 &self.hasher,

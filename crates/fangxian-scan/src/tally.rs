@@ -28,6 +28,10 @@ pub struct RecordItem<'a> {
     pub valid: bool,
     /// The failed check, for invalid items.
     pub failed: Option<Check>,
+    /// The column name or JSON path the item was found in (`None` for free text).
+    pub field: Option<&'a str>,
+    /// The recognizer's confidence.
+    pub confidence: f32,
 }
 
 /// Which exact set a hash goes into.
@@ -165,11 +169,11 @@ impl BatchTally {
                     self.invalid_samples.push(FindingRow {
                         source: source.to_owned(),
                         record,
-                        field: None,
+                        field: item.field.map(str::to_owned),
                         kind: item.kind,
                         value: item.value.to_owned(),
                         valid: false,
-                        confidence: 0.0,
+                        confidence: item.confidence,
                     });
                 }
             }

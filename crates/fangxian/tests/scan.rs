@@ -79,6 +79,10 @@ fn counts_a_hotel_table_exactly() {
     assert_eq!(s["inputs"][0]["bytes"], HOTEL_CSV.len());
     assert_eq!(s["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
 
+    let sample = &s["screening"]["invalid_samples"][0];
+    assert_eq!(sample["field"], "身份证号");
+    assert!(sample["confidence"].as_f64().unwrap() > 0.0);
+
     let f = findings_of(dir.path());
     let bad = f
         .iter()
