@@ -508,6 +508,8 @@ mod tests {
             value,
             valid,
             failed: (!valid).then_some(Check::Checksum),
+            field: None,
+            confidence: 0.9,
         }
     }
 
