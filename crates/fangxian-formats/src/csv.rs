@@ -19,7 +19,14 @@ pub(crate) struct CsvReader<'a> {
     ends: Vec<usize>,
     scratch: Vec<usize>,
     done: bool,
+    /// Lines consumed so far (csv-core's own count restarts after a resync).
+    line: u64,
+    /// Inside an over-long physical line being skipped after a runaway record.
+    skip_line: bool,
 }
+
+/// A quoted field spanning more line breaks than this is taken for an unterminated quote.
+const MAX_RECORD_LINES: usize = 10_000;
 
 impl<'a> CsvReader<'a> {
     pub(crate) fn new(input: Input<'a>, c: Common, delimiter: u8, header: bool) -> Self {
@@ -33,6 +40,29 @@ impl<'a> CsvReader<'a> {
             ends: vec![0; nends],
             scratch: vec![0; 256],
             done: false,
+            line: 0,
+            skip_line: false,
+        }
+    }
+
+    fn skip_rest_of_line(&mut self) -> Result<(), Error> {
+        loop {
+            let data = self.input.data();
+            if let Some(i) = memchr::memchr(b'\n', data) {
+                self.input.consume(i + 1);
+                self.skip_line = false;
+                return Ok(());
+            }
+            let n = data.len();
+            self.input.consume(n);
+            let got = self
+                .input
+                .fill()
+                .map_err(|e| io_error(&self.c.source, self.input.pos(), "reading", e))?;
+            if got == 0 {
+                self.skip_line = false;
+                return Ok(());
+            }
         }
     }
 }
@@ -47,16 +77,24 @@ impl RecordSource for CsvReader<'_> {
             if self.c.full(w) {
                 return Ok(true);
             }
+            if self.skip_line {
+                self.skip_rest_of_line()?;
+                continue;
+            }
             let t = w.table(&self.table);
             w.begin(self.c.index + 1, t);
             let rec_start = w.bytes();
             let rec_offset = self.input.pos();
             let mut nends = 0usize;
-            let mut too_long = false;
             let mut dropped_fields = false;
             let mut at_eof = false;
+            // Input given to csv-core for this record but not consumed yet: if the record
+            // runs away (an unterminated quote), parsing restarts from its first line break.
+            let mut pending = 0usize;
+            let mut newlines = 0usize;
+            let mut runaway = false;
             loop {
-                if self.input.data().is_empty() && !at_eof {
+                if self.input.data().len() == pending && !at_eof {
                     let got = self
                         .input
                         .fill()
@@ -64,7 +102,7 @@ impl RecordSource for CsvReader<'_> {
                     at_eof = got == 0;
                     continue;
                 }
-                let data = self.input.data();
+                let data = &self.input.data()[pending..];
                 let out = w.spare(64 << 10);
                 let ends: &mut [usize] = if nends < self.ends.len() {
                     &mut self.ends[nends..]
@@ -72,15 +110,18 @@ impl RecordSource for CsvReader<'_> {
                     &mut self.scratch[..]
                 };
                 let (res, nin, nout, nend) = self.rdr.read_record(data, out, ends);
-                self.input.consume(nin);
+                newlines += memchr::memchr_iter(b'\n', &data[..nin]).count();
+                pending += nin;
                 w.advance(nout);
                 if nends < self.ends.len() {
                     nends += nend;
                 }
-                if w.record_bytes() > self.c.max_record {
-                    // Keep parsing to find the record's end, but stop storing its bytes.
-                    too_long = true;
-                    w.truncate(rec_start);
+                if w.record_bytes() > self.c.max_record
+                    || pending > self.c.max_record
+                    || newlines > MAX_RECORD_LINES
+                {
+                    runaway = true;
+                    break;
                 }
                 match res {
                     ReadRecordResult::InputEmpty => {}
@@ -95,27 +136,42 @@ impl RecordSource for CsvReader<'_> {
                     }
                     ReadRecordResult::Record => break,
                     ReadRecordResult::End => {
+                        self.input.consume(pending);
                         self.done = true;
                         w.abort();
                         return Ok(false);
                     }
                 }
             }
-            let line = self.rdr.line();
-            if too_long {
+            let line = self.line + 1;
+            if runaway {
                 w.abort();
+                self.rdr.reset();
                 self.c.index += 1;
                 self.c.diag.warn(
                     Some(rec_offset),
                     Some(line),
                     format!(
-                        "record {} is longer than the record limit of {} bytes; skipped \
-                         (raise Limits::max_record_len)",
-                        self.c.index, self.c.max_record
+                        "record {} does not end within the record limit of {} bytes or {} \
+                         lines (an unterminated quote?); skipped up to the end of its first \
+                         line (raise Limits::max_record_len)",
+                        self.c.index, self.c.max_record, MAX_RECORD_LINES
                     ),
                 );
+                // Its raw bytes are still buffered: resume after its first line break.
+                let data = self.input.data();
+                match memchr::memchr(b'\n', &data[..pending.min(data.len())]) {
+                    Some(i) => self.input.consume(i + 1),
+                    None => {
+                        self.input.consume(pending);
+                        self.skip_line = true;
+                    }
+                }
+                self.line += 1;
                 continue;
             }
+            self.input.consume(pending);
+            self.line += newlines as u64;
             if dropped_fields {
                 self.c.diag.warn(
                     Some(rec_offset),

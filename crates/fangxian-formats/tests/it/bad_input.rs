@@ -189,3 +189,24 @@ fn read_error_on_an_opened_input_is_reported() {
     assert!(c.errors[0].starts_with("a_dir"), "{}", c.errors[0]);
     assert!(c.inputs[0].partial);
 }
+
+#[test]
+fn unterminated_quote_resyncs_at_the_next_line() {
+    let mut data = String::from("name,phone\nfirst,13800138000\nbroken,\"13900139000\n");
+    for i in 0..500 {
+        data.push_str(&format!("user{i},138{i:08}\n"));
+    }
+    let c = read_with(
+        "q.csv",
+        data.as_bytes(),
+        Limits::default().max_record_len(2000),
+    );
+    assert_eq!(c.warnings.len(), 1, "{}", c.all_messages());
+    assert!(c.warnings[0].message.contains("unterminated quote"));
+    assert_eq!(c.warnings[0].line, Some(3));
+    let flat = c.flat();
+    assert_eq!(&flat[..2], ["1:name=first", "1:phone=13800138000"]);
+    assert_eq!(&flat[2..4], ["3:name=user0", "3:phone=13800000000"]);
+    assert_eq!(flat.len(), 2 + 2 * 500);
+    assert_eq!(flat.last().unwrap(), "502:phone=13800000499");
+}
