@@ -206,6 +206,15 @@ impl Recognizer {
         span: Range<usize>,
         forced: Option<Context>,
     ) -> bool {
+        // Types that always need context: look for it before paying for validation (every
+        // English word of 6–20 letters is a WeChat-id candidate; measured +20 % on mixed text).
+        if forced.is_none()
+            && cx.only.is_none()
+            && (kind.needs_context() || kind == ItemKind::Imei)
+            && !matches!(self.near(cx, kind, kind, &span), Near::Positive(_))
+        {
+            return false;
+        }
         let Some(verdict) = validate::validate(kind, raw, out.tmp) else {
             return false;
         };
