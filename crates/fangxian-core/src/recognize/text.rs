@@ -694,6 +694,40 @@ impl Recognizer {
             .then_some(j)
     }
 
+    /// A passport's two-line machine-readable zone (ICAO 9303 TD3: two lines of 44 characters,
+    /// the first starting with `P`) at `i`. Its check digits make it self-evident: no keyword.
+    fn mrz(&self, cx: &Cx<'_>, out: &mut Out<'_>, i: usize) -> Option<usize> {
+        const LINE: usize = 44;
+        let b = cx.bytes;
+        let mrz_char = |c: &u8| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'<';
+        let line1 = b.get(i..i + LINE)?;
+        if !line1.iter().all(mrz_char) {
+            return None;
+        }
+        let mut j = i + LINE;
+        if b.get(j) == Some(&b'\r') {
+            j += 1;
+        }
+        if b.get(j) != Some(&b'\n') {
+            return None;
+        }
+        let line2 = b.get(j + 1..j + 1 + LINE)?;
+        let end = j + 1 + LINE;
+        if !line2.iter().all(mrz_char) || b.get(end).is_some_and(mrz_char) {
+            return None;
+        }
+        let raw = &cx.text[i..end];
+        self.report(
+            cx,
+            out,
+            ItemKind::Passport,
+            raw,
+            i..end,
+            Some(Context::Embedded),
+        )
+        .then_some(end)
+    }
+
     /// A landline written with its area code in parentheses: `(010)88886666`,
     /// `（0755）8601-3388`, `(010) 8888-6666`. `i` is the first digit of the area code.
     fn parenthesised_landline(
@@ -763,6 +797,11 @@ impl Recognizer {
         }
         if let Some(end) = self.ipv6(cx, out, i) {
             return end;
+        }
+        if b[i] == b'P' {
+            if let Some(end) = self.mrz(cx, out, i) {
+                return end;
+            }
         }
         // A dotted name (`www.example.com`, `a.b.c`) is not a token of its own.
         let mut end = run;
