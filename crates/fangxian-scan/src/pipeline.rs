@@ -108,6 +108,9 @@ struct TableProfile {
     by_name: HashMap<String, ColumnProfile>,
     /// By 0-based column position, for tables without a header.
     by_column: Vec<ColumnProfile>,
+    /// By 0-based column position, for tables with a header: the same profiles as `by_name`,
+    /// found without hashing the column name for every field.
+    by_header_column: Vec<Option<ColumnProfile>>,
     /// What the table's headers say the records are about.
     class: Option<ContentClass>,
 }
@@ -377,6 +380,12 @@ fn profile_table(
         .iter()
         .map(|s| recognizer.profile_column(None, s))
         .collect();
+    if let Some(h) = header {
+        profile.by_header_column = h
+            .iter()
+            .map(|name| profile.by_name.get(name).cloned())
+            .collect();
+    }
     let names: Vec<&str> = match header {
         Some(h) => h.iter().map(String::as_str).collect(),
         None => named.iter().map(|(n, _)| n.as_str()).collect(),
@@ -619,6 +628,13 @@ impl Worker<'_> {
             }
             empty = false;
             let profile: Option<&ColumnProfile> = match (field.name, field.column, table) {
+                (Some(_), Some(col), Some(t))
+                    if t.by_header_column
+                        .get(col as usize)
+                        .is_some_and(Option::is_some) =>
+                {
+                    t.by_header_column[col as usize].as_ref()
+                }
                 (Some(name), _, Some(t)) => Some(t.by_name.get(name).unwrap_or_else(|| {
                     self.late_profiles
                         .entry(name.to_owned())

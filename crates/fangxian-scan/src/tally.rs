@@ -47,6 +47,29 @@ enum SetKey {
     ClassSignatures(usize),
 }
 
+impl SetKey {
+    /// A dense index over every possible key, for a lookup table instead of a hash map.
+    fn dense(self) -> usize {
+        let kinds = ItemKind::ALL.len();
+        let classes = ContentClass::ALL.len();
+        match self {
+            SetKey::Item(k) => k,
+            SetKey::Persons => kinds,
+            SetKey::Signatures => kinds + 1,
+            SetKey::TierPersons(t) => kinds + 2 + t,
+            SetKey::TierSignatures(t) => kinds + 5 + t,
+            SetKey::CategoryPersons(c) => kinds + 8 + c,
+            SetKey::ClassPersons(c) => kinds + 17 + c,
+            SetKey::ClassSignatures(c) => kinds + 17 + classes + c,
+        }
+    }
+
+    /// Number of distinct dense indexes.
+    fn count() -> usize {
+        ItemKind::ALL.len() + 17 + 2 * ContentClass::ALL.len()
+    }
+}
+
 fn kind_index(kind: ItemKind) -> usize {
     ItemKind::ALL.iter().position(|&k| k == kind).unwrap_or(0)
 }
@@ -306,7 +329,8 @@ pub fn for_each_identity_key(items: &[RecordItem<'_>], mut f: impl FnMut(&[&[u8]
 pub struct Tally {
     hasher: KeyedHasher,
     sets: DistinctSets,
-    set_ids: std::collections::HashMap<SetKey, SetId>,
+    /// The set of each key, by [`SetKey::dense`]; created on first use.
+    set_ids: Vec<Option<SetId>>,
     total: BatchTally,
 }
 
@@ -321,7 +345,7 @@ impl Tally {
         Tally {
             hasher,
             sets: DistinctSets::new(memory_budget, spill_parent),
-            set_ids: std::collections::HashMap::new(),
+            set_ids: vec![None; SetKey::count()],
             total: BatchTally::new(),
         }
     }
@@ -376,11 +400,12 @@ impl Tally {
         t.empty += batch.empty;
         t.unidentifiable += batch.unidentifiable;
         for &(key, hash) in &batch.hashes {
-            let id = match self.set_ids.get(&key) {
-                Some(&id) => id,
+            let slot = &mut self.set_ids[key.dense()];
+            let id = match *slot {
+                Some(id) => id,
                 None => {
                     let id = self.sets.add_set();
-                    self.set_ids.insert(key, id);
+                    *slot = Some(id);
                     id
                 }
             };
@@ -390,9 +415,7 @@ impl Tally {
     }
 
     fn distinct(&self, key: SetKey) -> Result<u64, DedupError> {
-        self.set_ids
-            .get(&key)
-            .map_or(Ok(0), |&id| self.sets.count(id))
+        self.set_ids[key.dense()].map_or(Ok(0), |id| self.sets.count(id))
     }
 
     /// Records read so far.
@@ -646,6 +669,24 @@ mod tests {
         ]);
         assert_eq!(s.persons.distinct, 1);
         assert_eq!(s.screening.unidentifiable_records, 2);
+    }
+
+    #[test]
+    fn dense_set_keys_are_distinct() {
+        let mut keys = vec![SetKey::Persons, SetKey::Signatures];
+        keys.extend((0..ItemKind::ALL.len()).map(SetKey::Item));
+        keys.extend((0..3).flat_map(|t| [SetKey::TierPersons(t), SetKey::TierSignatures(t)]));
+        keys.extend((0..9).map(SetKey::CategoryPersons));
+        keys.extend(
+            (0..ContentClass::ALL.len())
+                .flat_map(|c| [SetKey::ClassPersons(c), SetKey::ClassSignatures(c)]),
+        );
+        let mut dense: Vec<usize> = keys.iter().map(|k| k.dense()).collect();
+        dense.sort_unstable();
+        dense.dedup();
+        assert_eq!(dense.len(), keys.len());
+        assert_eq!(dense.len(), SetKey::count());
+        assert!(dense.iter().all(|&d| d < SetKey::count()));
     }
 
     #[test]
