@@ -45,7 +45,7 @@ impl Factor {
 
 pub(crate) fn ceil_div(a: u128, b: u128) -> u128 {
     let b = b.max(1);
-    a / b + u128::from(a % b != 0)
+    a / b + u128::from(!a.is_multiple_of(b))
 }
 
 pub(crate) fn gcd(mut a: u128, mut b: u128) -> u128 {
@@ -67,7 +67,7 @@ pub(crate) fn fmt_int(n: u128) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);

@@ -44,10 +44,10 @@ fn is_generic(name: &str) -> bool {
 
 /// Short forms: 广东省 → 广东, 广西壮族自治区 → 广西, 深圳市 → 深圳, 香港特别行政区 → 香港.
 fn short_form(name: &str, code: u32) -> Option<&str> {
-    if code % 100 != 0 {
+    if !code.is_multiple_of(100) {
         return None;
     }
-    let short = if code % 10_000 == 0 {
+    let short = if code.is_multiple_of(10_000) {
         let s = name
             .trim_end_matches("特别行政区")
             .trim_end_matches("自治区")

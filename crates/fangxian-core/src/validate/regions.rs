@@ -83,7 +83,7 @@ pub fn province_name(code: u32) -> Option<&'static str> {
 /// The most recent name of the prefecture-level division of a 6-digit code (`440305` →
 /// `深圳市`); `None` for codes directly under a province or municipality without one.
 pub fn city_name(code: u32) -> Option<&'static str> {
-    (code % 10_000 != 0)
+    (!code.is_multiple_of(10_000))
         .then(|| name(code / 100 * 100))
         .flatten()
 }
