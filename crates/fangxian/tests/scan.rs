@@ -245,3 +245,17 @@ fn many_small_files_do_not_starve_the_pipeline() {
     assert_eq!(s["records"]["duplicate"], 160 - 3);
     assert_eq!(s["persons"]["distinct"], 3);
 }
+
+#[test]
+fn summary_and_table_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("hotel.csv"), HOTEL_CSV.as_bytes());
+    let mut s = summary_of(dir.path(), &["hotel.csv", "--threads", "2"]);
+    // Time, version and thread count vary between runs and machines.
+    s.as_object_mut().unwrap().remove("method");
+    insta::assert_json_snapshot!("hotel_summary", s);
+
+    let out = fangxian(&["scan", "hotel.csv", "--summary", "s.json"], dir.path());
+    let table = String::from_utf8_lossy(&out.stdout).into_owned();
+    insta::assert_snapshot!("hotel_table", table);
+}
