@@ -4,7 +4,8 @@
 //! mixed Chinese and ASCII lines (chat-like sentences, order numbers, timestamps, versions,
 //! amounts) with PI items (IDs, mobiles, cards, e-mail, plates, names after cue words,
 //! addresses) on about half of the lines — roughly the density of a leaked customer-service log.
-//! A second benchmark runs prose with no digits at all (the fast path).
+//! A second benchmark runs prose with no digits at all (the fast path), a third validates the
+//! values of profiled columns (the structured path of the scan).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -81,6 +82,55 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+
+    // Typed columns, as the scan validates a profiled CSV: every value with its column's type.
+    let columns: [(&str, &[&str]); 6] = [
+        (
+            "sfzh",
+            &[
+                "11010519491231002X",
+                "440305199003071236",
+                "110101199003077593",
+            ],
+        ),
+        (
+            "手机号",
+            &["13812345678", "+86 139-8765-4321", "15412345678"],
+        ),
+        ("xm", &["欧阳娜娜", "张三", "买买提·艾力"]),
+        (
+            "地址",
+            &["浙江省杭州市西湖区文三路478号", "北京市朝阳区建国路88号"],
+        ),
+        ("email", &["zhang.san@example.com", "12345@qq.com"]),
+        ("订单号", &["202401150001234567", "202401150001234568"]),
+    ];
+    let profiles: Vec<_> = columns
+        .iter()
+        .map(|(h, samples)| (r.profile_column(Some(h), samples), *samples))
+        .collect();
+    let rows = 20_000;
+    let bytes: usize = (0..rows)
+        .map(|i| {
+            profiles
+                .iter()
+                .map(|(_, v)| v[i % v.len()].len())
+                .sum::<usize>()
+        })
+        .sum();
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("typed_fields", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for i in 0..rows {
+                for (p, values) in &profiles {
+                    let v = values[i % values.len()];
+                    r.find_in_field_with(p, black_box(v), &mut scratch, &mut |_| n += 1);
+                }
+            }
+            n
+        })
+    });
     g.finish();
 }
 
