@@ -39,7 +39,7 @@
 //! sequential pass) and reports it in [`InputInfo::sha256`].
 //!
 //! ## Throughput
-//! CSV is parsed by csv-core straight into the batch arena: 1080 MB/s on one thread for
+//! CSV is parsed by csv-core straight into the batch arena: 1031 MB/s on one thread for
 //! simple CSV, 364 MB/s for nested JSON (release build; `tests/it/perf.rs`, run with
 //! `cargo test --release -p fangxian-formats --test it -- --ignored --nocapture perf`).
 //!
