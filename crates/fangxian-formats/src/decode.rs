@@ -333,6 +333,7 @@ impl<R: Read> Decode<R> {
         }
         self.decoder = GB18030.new_decoder_without_bom_handling();
         self.encoding = TextEncoding::Gb18030;
+        self.diag.set_encoding(TextEncoding::Gb18030);
         self.in_start = from;
         self.raw_pos = at;
         self.diag.note(format!(

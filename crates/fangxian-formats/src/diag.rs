@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use crate::Warning;
+use crate::{TextEncoding, Warning};
 
 /// Warnings kept per source; more are counted and summarised in one last warning.
 const MAX_WARNINGS: usize = 100;
@@ -15,6 +15,8 @@ struct Inner {
     warnings: Vec<Warning>,
     dropped: u64,
     partial: bool,
+    /// The encoding the decoder switched to mid-stream, if it did.
+    encoding: Option<TextEncoding>,
 }
 
 /// Cheap handle to one source's warnings and `partial` flag (single-threaded by design:
@@ -65,6 +67,14 @@ impl Diag {
             line,
             message,
         });
+    }
+
+    pub(crate) fn set_encoding(&self, encoding: TextEncoding) {
+        self.0.borrow_mut().encoding = Some(encoding);
+    }
+
+    pub(crate) fn encoding(&self) -> Option<TextEncoding> {
+        self.0.borrow().encoding
     }
 
     pub(crate) fn partial(&self) -> bool {

@@ -94,6 +94,7 @@ pub struct Source<'a> {
     pending: Option<Error>,
     done: bool,
     tap: Rc<RefCell<TapState>>,
+    diag: Diag,
 }
 
 impl Source<'_> {
@@ -112,9 +113,10 @@ impl Source<'_> {
         self.format
     }
 
-    /// The detected text encoding (text formats only).
+    /// The detected text encoding (text formats only). It can change once while reading:
+    /// UTF-8 that turns out to be GB18030 after the sniffed sample.
     pub fn encoding(&self) -> Option<TextEncoding> {
-        self.encoding
+        self.diag.encoding().or(self.encoding)
     }
 
     /// Records delivered so far.
@@ -976,6 +978,7 @@ impl Walker {
             pending: None,
             done: false,
             tap: top.tap.clone(),
+            diag: diag.clone(),
         };
         let result = v.source(&mut src);
         let records = src.records;
@@ -999,7 +1002,7 @@ impl Walker {
             name: name.to_string(),
             input: top.name.to_string(),
             format,
-            encoding,
+            encoding: diag.encoding().or(encoding),
             records,
             partial,
             skipped: false,

@@ -81,6 +81,10 @@ fn gbk_after_a_long_ascii_prefix_switches_decoder() {
     assert_eq!(last, ["8002:name=李四", "8002:id=8001"]);
     assert!(c.warnings.iter().any(|w| w.message.contains("GB18030")));
     assert!(!c.done[0].partial, "nothing was replaced");
+    assert_eq!(
+        c.done[0].encoding,
+        Some(fangxian_formats::TextEncoding::Gb18030)
+    );
 }
 
 #[test]
