@@ -17,8 +17,10 @@ pub struct Limits {
     /// Most nested containers (compression layers + archives) around a source (default 8).
     pub max_depth: u32,
     /// Longest record or line in bytes (default 64 MiB). Longer text lines are split into
-    /// several records; longer CSV/SQL records are skipped; JSON records are split at field
-    /// boundaries. Each case gives one warning. Clamped to 1 GiB.
+    /// several records; longer SQL rows are skipped; a longer CSV record is skipped up to the
+    /// end of its first line (it is usually an unterminated quote) and reading resumes there;
+    /// JSON records are split at field boundaries. Each case gives one warning. Clamped to
+    /// 1 GiB.
     pub max_record_len: usize,
     /// Deepest JSON nesting (default 512). Deeper values are skipped with a warning.
     pub max_json_depth: usize,
