@@ -46,7 +46,7 @@ fn mixed_text(bytes: usize) -> String {
         x ^= x >> 7;
         x ^= x << 17;
         s.push_str(FILLER[(x % FILLER.len() as u64) as usize]);
-        if x % 2 == 0 {
+        if x & 1 == 0 {
             s.push('，');
             s.push_str(ITEMS[((x >> 8) % ITEMS.len() as u64) as usize]);
         }
