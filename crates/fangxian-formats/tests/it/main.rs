@@ -10,6 +10,7 @@ mod equivalence;
 mod json;
 mod perf;
 mod proptests;
+mod robustness;
 mod sql;
 mod sqlite;
 mod text;
