@@ -6,16 +6,17 @@ use std::fmt::Write as _;
 use std::io::{Read, Seek};
 use std::sync::Arc;
 
-use calamine::{Data, Range, Reader, Xls, Xlsx};
+use calamine::{Data, Ods, Range, Reader, Xls, Xlsx};
 
 use crate::batch::{BatchWriter, Table};
 use crate::reader::{Common, RecordSource};
-use crate::sniff::looks_like_header;
+use crate::sniff::{looks_like_header, Format};
 use crate::Error;
 
 pub(crate) enum Book<RS: Read + Seek> {
     Xlsx(Xlsx<RS>),
     Xls(Xls<RS>),
+    Ods(Ods<RS>),
 }
 
 /// Runs a calamine call, turning a panic inside it into an error: a hostile workbook must
@@ -26,13 +27,11 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
 }
 
 impl<RS: Read + Seek> Book<RS> {
-    pub(crate) fn open(rs: RS, xlsx: bool) -> Result<Self, String> {
-        guarded(|| {
-            if xlsx {
-                Xlsx::new(rs).map(Book::Xlsx).map_err(|e| e.to_string())
-            } else {
-                Xls::new(rs).map(Book::Xls).map_err(|e| e.to_string())
-            }
+    pub(crate) fn open(rs: RS, format: Format) -> Result<Self, String> {
+        guarded(|| match format {
+            Format::Xlsx => Xlsx::new(rs).map(Book::Xlsx).map_err(|e| e.to_string()),
+            Format::Ods => Ods::new(rs).map(Book::Ods).map_err(|e| e.to_string()),
+            _ => Xls::new(rs).map(Book::Xls).map_err(|e| e.to_string()),
         })
     }
 
@@ -40,6 +39,7 @@ impl<RS: Read + Seek> Book<RS> {
         match self {
             Book::Xlsx(b) => b.sheet_names(),
             Book::Xls(b) => b.sheet_names(),
+            Book::Ods(b) => b.sheet_names(),
         }
     }
 
@@ -47,6 +47,7 @@ impl<RS: Read + Seek> Book<RS> {
         guarded(|| match self {
             Book::Xlsx(b) => b.worksheet_range(name).map_err(|e| e.to_string()),
             Book::Xls(b) => b.worksheet_range(name).map_err(|e| e.to_string()),
+            Book::Ods(b) => b.worksheet_range(name).map_err(|e| e.to_string()),
         })
     }
 }

@@ -24,6 +24,8 @@ pub enum Format {
     Xlsx,
     /// A legacy Excel (BIFF) workbook (every sheet).
     Xls,
+    /// An OpenDocument spreadsheet (every sheet).
+    Ods,
     /// Plain text or logs: one record per line, one unnamed field.
     Text,
     /// Binary content that is none of the above: skipped with a warning.
@@ -32,7 +34,7 @@ pub enum Format {
 
 impl Format {
     /// A stable lower-case name: `csv`, `json`, `jsonl`, `mysql`, `postgres`, `sqlite`,
-    /// `xlsx`, `xls`, `text`, `binary`.
+    /// `xlsx`, `xls`, `ods`, `text`, `binary`.
     pub fn name(self) -> &'static str {
         match self {
             Format::Csv => "csv",
@@ -43,6 +45,7 @@ impl Format {
             Format::Sqlite => "sqlite",
             Format::Xlsx => "xlsx",
             Format::Xls => "xls",
+            Format::Ods => "ods",
             Format::Text => "text",
             Format::Binary => "binary",
         }

@@ -642,7 +642,14 @@ impl Walker {
                 return Ok(());
             }
         };
-        if zip.file_names().any(|n| n == "xl/workbook.xml") {
+        let format = if zip.file_names().any(|n| n == "xl/workbook.xml") {
+            Some(Format::Xlsx)
+        } else if is_ods(&mut zip) {
+            Some(Format::Ods)
+        } else {
+            None
+        };
+        if let Some(format) = format {
             // calamine inflates parts into memory with no guard of its own: check the
             // declared sizes first (the zip reader stops at the declared size).
             if let Some(message) = self.workbook_too_big(&mut zip) {
@@ -657,7 +664,7 @@ impl Walker {
                 return Ok(());
             }
             let rs = zip.into_inner();
-            return self.sheets(top, name, rs, Format::Xlsx, v);
+            return self.sheets(top, name, rs, format, v);
         }
         for i in 0..zip.len() {
             let raw_name = zip
@@ -936,7 +943,7 @@ impl Walker {
     ) -> Result<(), Error> {
         let source: Arc<str> = name.into();
         let diag = Diag::new(source.clone());
-        match crate::sheet::Book::open(rs, format == Format::Xlsx) {
+        match crate::sheet::Book::open(rs, format) {
             Ok(book) => {
                 let reader = crate::sheet::SheetReader::new(book, self.common(&diag));
                 self.run(top, source, format, None, Box::new(reader), &diag, v)
@@ -1009,6 +1016,17 @@ impl Walker {
         });
         Ok(())
     }
+}
+
+/// An OpenDocument spreadsheet: a zip whose `mimetype` member says so (text documents and
+/// other ODF files stay archives).
+fn is_ods<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> bool {
+    const MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+    let Ok(member) = zip.by_name("mimetype") else {
+        return false;
+    };
+    let mut head = Vec::with_capacity(64);
+    member.take(64).read_to_end(&mut head).is_ok() && head.trim_ascii() == MIME
 }
 
 fn peek_seekable<R: Read + Seek>(r: &mut R) -> io::Result<Vec<u8>> {

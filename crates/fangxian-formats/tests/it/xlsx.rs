@@ -177,3 +177,57 @@ fn legacy_xls_every_sheet() {
     let tables: Vec<_> = c.headers.iter().map(|h| h.1.as_str()).collect();
     assert_eq!(tables, ["客户", "raw"]);
 }
+
+/// A minimal OpenDocument spreadsheet: mimetype, manifest and content.xml.
+fn ods(rows: &[&[&str]]) -> Vec<u8> {
+    let mut content = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="名单">"#,
+    );
+    for row in rows {
+        content.push_str("<table:table-row>");
+        for v in *row {
+            content.push_str(&format!(
+                r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#
+            ));
+        }
+        content.push_str("</table:table-row>");
+    }
+    content.push_str("</table:table></office:spreadsheet></office:body></office:document-content>");
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    zip(&[
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        ("META-INF/manifest.xml", manifest.as_bytes()),
+        ("content.xml", content.as_bytes()),
+    ])
+}
+
+#[test]
+fn opendocument_spreadsheet() {
+    let book = ods(&[
+        &["姓名", "手机"],
+        &["张三", "13800138000"],
+        &["李四", "13900139000"],
+    ]);
+    let c = read_bytes("book.ods", &book);
+    assert_eq!(c.formats[0].1, "ods", "{}", c.all_messages());
+    assert_eq!(
+        c.flat(),
+        [
+            "1:姓名=张三",
+            "1:手机=13800138000",
+            "2:姓名=李四",
+            "2:手机=13900139000"
+        ]
+    );
+    assert_eq!(c.rows[0].table, "名单");
+    // An ODF text document is not a spreadsheet: read as an archive of XML members.
+    let odt = zip(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.text"),
+        ("content.xml", b"<doc>13800138000</doc>"),
+    ]);
+    let c = read_bytes("letter.odt", &odt);
+    assert!(c.done.iter().any(|d| d.name == "letter.odt!/content.xml"));
+}
