@@ -393,7 +393,8 @@ impl Walker {
         let top = self.new_top(name);
         let result = self.node(&top, name, Node::File(file, path), 0, v);
         let mut sha256 = None;
-        if self.hash {
+        // After an interrupt, stop at once: no extra pass to finish the hash.
+        if self.hash && !matches!(result, Err(Error::Cancelled)) {
             let st = &mut *top.tap.borrow_mut();
             let complete = st.sequential && st.pos == bytes;
             let hasher = st.hasher.take();
@@ -425,8 +426,10 @@ impl Walker {
             state: top.tap.clone(),
         };
         let result = self.node(&top, name, Node::Stream(Box::new(tap)), 0, v);
-        if self.hash {
-            // Hash what the readers did not consume.
+        let cancelled = matches!(result, Err(Error::Cancelled));
+        // Hash what the readers did not consume — unless interrupted: a stream may never end
+        // (`tail -f log | fangxian scan -`), and the interrupt must stop the scan promptly.
+        if self.hash && !cancelled {
             let mut rest = Tap {
                 inner: &mut *r,
                 state: top.tap.clone(),
@@ -437,7 +440,11 @@ impl Walker {
         v.input_done(&InputInfo {
             name: name.to_string(),
             bytes: st.pos,
-            sha256: st.hasher.take().map(|h| hex(&h.finalize())),
+            sha256: st
+                .hasher
+                .take()
+                .filter(|_| !cancelled)
+                .map(|h| hex(&h.finalize())),
             partial: top.partial.get(),
             skipped: false,
         });

@@ -259,3 +259,60 @@ fn summary_and_table_snapshots() {
     let table = String::from_utf8_lossy(&out.stdout).into_owned();
     insta::assert_snapshot!("hotel_table", table);
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly_and_marks_outputs_partial() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fangxian"))
+        .args(["scan", "-", "-q", "--out", "case"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // An endless dump on stdin: the scan can only end through the interrupt.
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let mut row = 0u64;
+        let _ = stdin.write_all(b"name,phone,note\n");
+        loop {
+            let line = format!("user{row},139{:08},row {row}\n", row % 100_000_000);
+            if stdin.write_all(line.as_bytes()).is_err() {
+                return;
+            }
+            row += 1;
+        }
+    });
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let case = dir.path().join("case");
+    assert!(
+        case.join("findings.partial.parquet").is_file(),
+        "partial findings kept"
+    );
+    assert!(
+        !case.join("findings.parquet").exists(),
+        "no complete-looking findings file"
+    );
+    let s: Value =
+        serde_json::from_slice(&std::fs::read(case.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["partial"], true);
+    assert!(s["records"]["total"].as_u64().unwrap() > 0);
+    let html = std::fs::read_to_string(case.join("report.html")).unwrap();
+    assert!(html.contains("PARTIAL"));
+}
