@@ -316,3 +316,60 @@ fn ctrl_c_stops_cleanly_and_marks_outputs_partial() {
     let html = std::fs::read_to_string(case.join("report.html")).unwrap();
     assert!(html.contains("PARTIAL"));
 }
+
+#[test]
+fn facts_put_the_legal_assessment_into_summary_and_report() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("hotel.csv"), HOTEL_CSV.as_bytes());
+    write(
+        &dir.path().join("case.toml"),
+        "act = \"sold\"\ninsider = true\nillegal_gains_yuan = 3000\n".as_bytes(),
+    );
+    let out = fangxian(
+        &[
+            "scan",
+            "hotel.csv",
+            "--facts",
+            "case.toml",
+            "--out",
+            "case",
+            "-q",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("case/summary.json")).unwrap())
+            .unwrap();
+    let a = &s["assessment"];
+    assert_eq!(a["schema"], "fangxian.assessment/1");
+    // Insider gains of 3,000 yuan reach half of the 5,000-yuan standard (art. 5(1)(7)–(8)).
+    assert_eq!(a["level"], "serious");
+    assert_eq!(a["counts"]["B"], 4);
+    let html = std::fs::read_to_string(dir.path().join("case/report.html")).unwrap();
+    assert!(
+        html.contains("serious") || html.contains("情节严重"),
+        "assessment missing from report"
+    );
+
+    // A facts file with an error names the file.
+    write(&dir.path().join("bad.toml"), b"act = \"teleported\"\n");
+    let bad = fangxian(
+        &[
+            "scan",
+            "hotel.csv",
+            "--facts",
+            "bad.toml",
+            "--summary",
+            "x.json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("bad.toml"));
+}
