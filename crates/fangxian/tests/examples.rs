@@ -34,10 +34,21 @@ fn examples_are_what_the_generator_makes_today() {
         .arg(tmp.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    for (generated, committed) in [("data", "examples/dump"), ("gold", "testdata/examples-gold")] {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (generated, committed) in [
+        ("data", "examples/dump"),
+        ("gold", "testdata/examples-gold"),
+    ] {
         let (a, b) = (tmp.path().join(generated), repo().join(committed));
-        assert_eq!(files(&a), files(&b), "{committed} is stale: run scripts/make-examples.sh");
+        assert_eq!(
+            files(&a),
+            files(&b),
+            "{committed} is stale: run scripts/make-examples.sh"
+        );
         for f in files(&a) {
             assert!(
                 std::fs::read(a.join(&f)).unwrap() == std::fs::read(b.join(&f)).unwrap(),
@@ -59,10 +70,22 @@ fn scanning_the_examples_matches_their_gold_answers() {
         .arg(tmp.path().join("s.json"))
         .output()
         .unwrap();
-    assert_eq!(scan.status.code(), Some(0), "{}", String::from_utf8_lossy(&scan.stderr));
+    assert_eq!(
+        scan.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&scan.stderr)
+    );
     let eval = Command::new(env!("CARGO_BIN_EXE_fangxian"))
         .current_dir(repo())
-        .args(["eval", "--gold", "testdata/examples-gold", "--min-f1", "0.99", "--fail-on-decoy"])
+        .args([
+            "eval",
+            "--gold",
+            "testdata/examples-gold",
+            "--min-f1",
+            "0.99",
+            "--fail-on-decoy",
+        ])
         .arg("--findings")
         .arg(tmp.path().join("f.jsonl"))
         .output()
@@ -84,7 +107,12 @@ fn the_readme_command_scans_the_whole_examples_folder() {
         .arg(tmp.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for name in ["findings.parquet", "summary.json", "report.html"] {
         assert!(tmp.path().join(name).is_file(), "{name} missing");
     }
