@@ -133,7 +133,7 @@ impl Tables {
             }
         }
         let usable = |code: u32| {
-            code % 100 != 0
+            !code.is_multiple_of(100)
                 && regions::is_province(code / 10_000)
                 && !matches!(code / 10_000, 71 | 81..=83)
         };

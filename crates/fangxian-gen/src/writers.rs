@@ -397,7 +397,7 @@ impl TableWriter {
             cols,
             table,
             crlf: enc == Encoding::Utf16 || variant % 3 == 1,
-            complete_insert: variant % 2 == 0,
+            complete_insert: variant.is_multiple_of(2),
             gbk: enc == Encoding::Gbk,
             rows: 0,
         }
@@ -591,7 +591,7 @@ impl TableWriter {
                 self.eol(out);
             }
             Format::Mysql => {
-                if self.rows % INSERT_BATCH == 0 {
+                if self.rows.is_multiple_of(INSERT_BATCH) {
                     if self.rows > 0 {
                         out.push_str(";\n");
                     }
