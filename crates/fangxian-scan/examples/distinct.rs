@@ -27,13 +27,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let inserted = start.elapsed();
     let count = sets.count(set)?;
     let total = start.elapsed();
-    println!(
+    use std::io::Write as _;
+    writeln!(
+        std::io::stdout(),
         "values {n} (inserted twice), counted {count}, exact: {}, spills {}, insert {:.1}s, total {:.1}s",
         count == n,
         sets.spills(),
         inserted.as_secs_f64(),
         total.as_secs_f64()
-    );
+    )?;
     if count != n {
         return Err("count differs".into());
     }
