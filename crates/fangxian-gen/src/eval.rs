@@ -60,10 +60,21 @@ impl Finding {
     }
 }
 
-/// Reads a contract findings file (JSON Lines). Blank lines are skipped; any other line that is
-/// not a finding is an error naming the line.
+/// Reads a contract findings file: Parquet (`.parquet`, or any file starting with `PAR1`) or
+/// JSON Lines. In JSON Lines blank lines are skipped; any other line that is not a finding is an
+/// error naming the line.
 pub fn read_findings(path: &Path) -> Result<Vec<Finding>, Error> {
-    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut magic = [0u8; 4];
+    let is_parquet = {
+        use std::io::{Read, Seek};
+        let n = f.read(&mut magic).map_err(|e| Error::io(path, e))?;
+        f.rewind().map_err(|e| Error::io(path, e))?;
+        n == 4 && &magic == b"PAR1"
+    };
+    if is_parquet {
+        return read_parquet(path, f);
+    }
     let mut out = Vec::new();
     let mut line = String::new();
     let mut r = std::io::BufReader::new(f);
@@ -85,6 +96,45 @@ pub fn read_findings(path: &Path) -> Result<Vec<Finding>, Error> {
             message: e.to_string(),
         })?;
         out.push(f);
+    }
+    Ok(out)
+}
+
+/// Reads the `type`, `value` and `valid` columns of a contract Parquet findings file.
+fn read_parquet(path: &Path, f: std::fs::File) -> Result<Vec<Finding>, Error> {
+    use arrow_array::cast::AsArray;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let bad = |message: String| Error::Finding {
+        path: path.to_owned(),
+        line: 0,
+        message,
+    };
+    let reader = ParquetRecordBatchReaderBuilder::try_new(f)
+        .and_then(parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::build)
+        .map_err(|e| bad(e.to_string()))?;
+    let mut out = Vec::new();
+    for batch in reader {
+        let b = batch.map_err(|e| bad(e.to_string()))?;
+        let col = |name: &str| {
+            b.column_by_name(name)
+                .ok_or_else(|| bad(format!("no `{name}` column")))
+        };
+        let kind = col("type")?
+            .as_string_opt::<i32>()
+            .ok_or_else(|| bad("`type` is not a UTF-8 column".to_owned()))?;
+        let value = col("value")?
+            .as_string_opt::<i32>()
+            .ok_or_else(|| bad("`value` is not a UTF-8 column".to_owned()))?;
+        let valid = col("valid")?
+            .as_boolean_opt()
+            .ok_or_else(|| bad("`valid` is not a boolean column".to_owned()))?;
+        for i in 0..b.num_rows() {
+            out.push(Finding {
+                kind: kind.value(i).to_owned(),
+                value: value.value(i).to_owned(),
+                valid: valid.value(i),
+            });
+        }
     }
     Ok(out)
 }
@@ -718,6 +768,50 @@ mod tests {
             fail_on_summary_mismatch: false,
         });
         assert_eq!(fails, vec!["1 decoys reported valid".to_owned()]);
+    }
+
+    #[test]
+    fn parquet_and_jsonl_findings_read_the_same() {
+        use std::sync::Arc;
+
+        use arrow_array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
+        use arrow_schema::{DataType, Field, Schema};
+        let dir = tempfile::tempdir().unwrap();
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("source", DataType::Utf8, false),
+            Field::new("type", DataType::Utf8, false),
+            Field::new("value", DataType::Utf8, false),
+            Field::new("valid", DataType::Boolean, false),
+        ]));
+        let cols: Vec<ArrayRef> = vec![
+            Arc::new(StringArray::from(vec!["a.csv", "a.csv"])),
+            Arc::new(StringArray::from(vec!["cn_mobile", "cn_resident_id"])),
+            Arc::new(StringArray::from(vec!["13812345678", "110105194912310021"])),
+            Arc::new(BooleanArray::from(vec![true, false])),
+        ];
+        let batch = RecordBatch::try_new(schema.clone(), cols).unwrap();
+        let pq = dir.path().join("f.parquet");
+        let mut w =
+            parquet::arrow::ArrowWriter::try_new(std::fs::File::create(&pq).unwrap(), schema, None)
+                .unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let jl = dir.path().join("f.jsonl");
+        std::fs::write(
+            &jl,
+            "{\"type\":\"cn_mobile\",\"value\":\"13812345678\",\"valid\":true}\n\n\
+             {\"type\":\"cn_resident_id\",\"value\":\"110105194912310021\",\"valid\":false}\n",
+        )
+        .unwrap();
+        let a = read_findings(&pq).unwrap();
+        assert_eq!(a, read_findings(&jl).unwrap());
+        assert_eq!(
+            a[1],
+            Finding::invalid("cn_resident_id", "110105194912310021")
+        );
+        std::fs::write(&jl, "{\"type\":\"qq\"}\n").unwrap();
+        let err = read_findings(&jl).unwrap_err().to_string();
+        assert!(err.contains(":1: not a finding"), "{err}");
     }
 
     #[test]
