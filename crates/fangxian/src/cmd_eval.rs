@@ -16,7 +16,7 @@ pub struct Args {
     /// The gold directory written by `fangxian gen` (DIR/gold).
     #[arg(long, value_name = "DIR")]
     pub gold: PathBuf,
-    /// Findings in the contract's JSON Lines form (any tool's); may be repeated.
+    /// Findings in the contract's JSON Lines or Parquet form (any tool's); may be repeated.
     #[arg(long, value_name = "FILE", required = true)]
     pub findings: Vec<PathBuf>,
     /// The tool's summary JSON (contract §3), to compare every count with gold.
