@@ -16,7 +16,9 @@ use crate::rng::{derive, Rng};
 use crate::row::Row;
 use crate::tags::Tags;
 use crate::values::{Org, Person, Tables};
-use crate::writers::{Encoder, Encoding, Format, Hashing, Packaging, Stream, TableWriter};
+use crate::writers::{
+    Encoder, Encoding, Format, Hashing, Packaging, SqliteWriter, Stream, TableWriter,
+};
 use crate::Error;
 
 /// What to generate.
@@ -280,6 +282,8 @@ fn plan(opts: &GenOptions) -> Result<Vec<Job>, Error> {
 }
 
 struct Shared<'a> {
+    /// Scratch directory for SQLite files before they are streamed into place.
+    tmp: &'a Path,
     people: &'a [Person],
     orgs: &'a [Org],
 }
@@ -299,6 +303,9 @@ fn write_data<W: Write>(
     containers: &[&'static str],
     out: &mut Out,
 ) -> std::io::Result<W> {
+    if spec.format == Format::Sqlite {
+        return write_sqlite(spec, w, sh, source, container_tags, containers, out);
+    }
     let stream = Stream::new(w, spec.stream)?;
     let mut enc = Encoder::new(stream, spec.encoding)?;
     let ds = spec.dataset;
@@ -351,6 +358,20 @@ fn write_data<W: Write>(
     enc.write_str(&chunk)?;
     let bytes = enc.bytes;
     let w = enc.out.finish()?;
+    book(spec, source, containers, record, bytes, out);
+    Ok(w)
+}
+
+/// Records a written data file in the report, the manifest and the byte count.
+fn book(
+    spec: &FileSpec,
+    source: &str,
+    containers: &[&'static str],
+    record: u64,
+    bytes: u64,
+    out: &mut Out,
+) {
+    let ds = spec.dataset;
     out.ledger.bytes_scanned += bytes;
     out.report.records += record;
     out.report.bytes_text += bytes;
@@ -375,6 +396,64 @@ fn write_data<W: Write>(
         records: record,
         bytes_text: bytes,
     });
+}
+
+/// A SQLite file: built in the scratch directory, then streamed through the file's compression
+/// or into its archive like any other data file.
+fn write_sqlite<W: Write>(
+    spec: &FileSpec,
+    w: W,
+    sh: &Shared<'_>,
+    source: &str,
+    container_tags: Tags,
+    containers: &[&'static str],
+    out: &mut Out,
+) -> std::io::Result<W> {
+    let sql = |e: rusqlite::Error| std::io::Error::other(e.to_string());
+    let ds = spec.dataset;
+    let path = sh.tmp.join(format!("{:016x}.db", spec.seed));
+    let _ = std::fs::remove_file(&path);
+    let headers: Vec<&str> = ds.columns().iter().map(|c| spec.style.header(c)).collect();
+    let fields: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+    let col_tags = vec![Tags::EMPTY; headers.len()];
+    let mut db = SqliteWriter::create(&path, ds.table(), &headers).map_err(sql)?;
+    let mut gen = Gen::new(Rng::new(spec.seed), sh.people, sh.orgs);
+    let mut row = Row::default();
+    let file_tags = spec.format.tag()
+        | spec.style.tags()
+        | spec.stream.map_or(Tags::EMPTY, Packaging::tag)
+        | container_tags;
+    let mut record = 0u64;
+    // The database is larger than its text by page and record headers; 6 bytes per cell and
+    // two 4 KiB pages (header, schema) keep the file near its budget.
+    let mut approx = 8192u64;
+    while record == 0 || approx < spec.budget {
+        gen.fill(ds, &mut row);
+        let copies = if gen.rng.chance(15) { 2 } else { 1 };
+        for _ in 0..copies {
+            record += 1;
+            db.row(&row).map_err(sql)?;
+            approx += (row.text.len() + 6 * row.cells.len()) as u64;
+            out.ledger.add(
+                &row,
+                &RowContext {
+                    source,
+                    record,
+                    fields: &fields,
+                    col_tags: &col_tags,
+                    file_tags,
+                    category: ds.category(),
+                },
+            );
+        }
+    }
+    db.finish().map_err(sql)?;
+    let bytes = std::fs::read(&path)?;
+    let _ = std::fs::remove_file(&path);
+    let mut stream = Stream::new(w, spec.stream)?;
+    stream.write_all(&bytes)?;
+    let w = stream.finish()?;
+    book(spec, source, containers, record, bytes.len() as u64, out);
     Ok(w)
 }
 
@@ -517,7 +596,10 @@ pub fn generate(opts: &GenOptions, dir: &Path) -> Result<GenReport, Error> {
     let n_people = usize::try_from((est_records / 4).clamp(300, 100_000)).unwrap_or(100_000);
     let people = datasets::people(&tables, &mut rng, n_people);
     let orgs = datasets::orgs(&tables, &mut rng, (n_people / 25).clamp(20, 4000));
+    let tmp = dir.join(".gen-tmp");
+    std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
     let sh = Shared {
+        tmp: &tmp,
         people: &people,
         orgs: &orgs,
     };
@@ -571,6 +653,8 @@ pub fn generate(opts: &GenOptions, dir: &Path) -> Result<GenReport, Error> {
         report.bytes_text += o.report.bytes_text;
         report.bytes_stored += o.report.bytes_stored;
     }
+    // Only our own scratch files live here.
+    let _ = std::fs::remove_dir_all(&tmp);
     files.sort_by(|a, b| a.source.cmp(&b.source));
     let gold_dir = dir.join("gold");
     ledger.write_gold(&gold_dir)?;

@@ -101,6 +101,8 @@ tags! {
     PGDUMP = 45, "pgdump";
     /// Plain-text log.
     TXT = 46, "txt";
+    /// SQLite database file.
+    SQLITE = 47, "sqlite";
 }
 
 impl Tags {

@@ -60,6 +60,8 @@ named_enum! {
         Pgdump = "pgdump",
         /// Plain-text log lines (free text).
         Txt = "txt",
+        /// A SQLite database file, one table per file.
+        Sqlite = "sqlite",
     }
 }
 
@@ -104,6 +106,7 @@ impl Format {
             Format::Jsonl => "jsonl",
             Format::Mysql | Format::Pgdump => "sql",
             Format::Txt => "log",
+            Format::Sqlite => "db",
         }
     }
 
@@ -116,6 +119,7 @@ impl Format {
             Format::Mysql => Tags::MYSQL,
             Format::Pgdump => Tags::PGDUMP,
             Format::Txt => Tags::TXT,
+            Format::Sqlite => Tags::SQLITE,
         }
     }
 
@@ -124,6 +128,8 @@ impl Format {
     pub(crate) fn encodings(self) -> &'static [Encoding] {
         match self {
             Format::Json | Format::Jsonl => &[Encoding::Utf8, Encoding::Utf8Bom],
+            // SQLite text is UTF-8 here (the database encoding, not a file encoding).
+            Format::Sqlite => &[Encoding::Utf8],
             Format::Mysql | Format::Pgdump => &[Encoding::Utf8, Encoding::Gbk],
             Format::Csv | Format::Tsv | Format::Txt => Encoding::ALL,
         }
@@ -459,7 +465,7 @@ impl TableWriter {
                 self.eol(out);
             }
             Format::Json => out.push_str("[\n"),
-            Format::Jsonl | Format::Txt => {}
+            Format::Jsonl | Format::Txt | Format::Sqlite => {}
             Format::Mysql => {
                 let cs = if self.gbk { "gbk" } else { "utf8mb4" };
                 out.push_str("-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n--\n");
@@ -590,6 +596,8 @@ impl TableWriter {
                 out.push_str(row.cell(0).0);
                 self.eol(out);
             }
+            // SQLite rows go through `SqliteWriter`, not text.
+            Format::Sqlite => {}
             Format::Mysql => {
                 if self.rows.is_multiple_of(INSERT_BATCH) {
                     if self.rows > 0 {
@@ -657,6 +665,65 @@ impl TableWriter {
             }
             _ => {}
         }
+    }
+}
+
+/// Writes rows into a SQLite database file (one table, columns named by the headers).
+pub(crate) struct SqliteWriter {
+    conn: rusqlite::Connection,
+    insert: String,
+    values: Vec<rusqlite::types::Value>,
+}
+
+impl SqliteWriter {
+    pub(crate) fn create(
+        path: &std::path::Path,
+        table: &str,
+        headers: &[&str],
+    ) -> rusqlite::Result<SqliteWriter> {
+        let conn = rusqlite::Connection::open(path)?;
+        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        let cols: Vec<String> = headers.iter().map(|h| quote(h)).collect();
+        conn.execute_batch(&format!(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; CREATE TABLE {} ({}); BEGIN;",
+            quote(table),
+            cols.join(", ")
+        ))?;
+        let marks = vec!["?"; headers.len()].join(", ");
+        Ok(SqliteWriter {
+            conn,
+            insert: format!("INSERT INTO {} VALUES ({marks})", quote(table)),
+            values: Vec::new(),
+        })
+    }
+
+    pub(crate) fn row(&mut self, row: &Row) -> rusqlite::Result<()> {
+        use rusqlite::types::Value;
+        self.values.clear();
+        for i in 0..row.cells.len() {
+            let (text, ty) = row.cell(i);
+            self.values.push(match ty {
+                CellType::Null => Value::Null,
+                // Integers as INTEGER (QQ numbers, counts), amounts as REAL: what a dump of a
+                // typed table holds.
+                CellType::Number => text.parse::<i64>().map_or_else(
+                    |_| {
+                        text.parse::<f64>()
+                            .map_or_else(|_| Value::Text(text.to_owned()), Value::Real)
+                    },
+                    Value::Integer,
+                ),
+                CellType::Text => Value::Text(text.to_owned()),
+            });
+        }
+        let mut stmt = self.conn.prepare_cached(&self.insert)?;
+        stmt.execute(rusqlite::params_from_iter(self.values.iter()))?;
+        Ok(())
+    }
+
+    pub(crate) fn finish(self) -> rusqlite::Result<()> {
+        self.conn.execute_batch("COMMIT;")?;
+        self.conn.close().map_err(|(_, e)| e)
     }
 }
 
