@@ -267,7 +267,9 @@ def main():
     shutil.rmtree(a.work, ignore_errors=True)
     corpus = os.path.join(a.work, "corpus")
     subprocess.run([a.fangxian, "gen", "--out", corpus, "--size", a.size, "--seed", a.seed,
-                    "--encodings", "utf8", "--compress", "none", "--quiet"], check=True)
+                    "--encodings", "utf8", "--compress", "none", "--quiet",
+                    # Text formats only: the peers read files as text (no SQLite).
+                    "--formats", "csv,tsv,json,jsonl,mysql,pgdump,txt"], check=True)
     data, gold = os.path.join(corpus, "data"), os.path.join(corpus, "gold")
     mb = corpus_bytes(data) / 1e6
     rows = []
@@ -307,7 +309,7 @@ def main():
     uname = os.uname()
     text = (f"# Peers on one corpus\n\nCommand: `{' '.join(sys.argv)}`  \n"
             f"Corpus: `fangxian gen --size {a.size} --seed {a.seed} --encodings utf8 "
-            f"--compress none` ({mb:.1f} MB)  \n"
+            f"--compress none --formats csv,tsv,json,jsonl,mysql,pgdump,txt` ({mb:.1f} MB)  \n"
             f"Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  \n"
             f"Machine: {uname.sysname} {uname.machine}, {os.cpu_count()} CPUs "
             f"(load average {os.getloadavg()[0]:.1f} at the end)\n\n"
