@@ -169,7 +169,8 @@ fn plan(opts: &GenOptions) -> Result<Vec<Job>, Error> {
         return Err(Error::Unknown {
             what: "format",
             value: formats.iter().map(|f| f.id()).collect::<Vec<_>>().join(","),
-            known: "tables need csv, tsv, json, jsonl, mysql or pgdump; logs need txt".to_owned(),
+            known: "tables need csv, tsv, json, jsonl, mysql, pgdump or sqlite; logs need txt"
+                .to_owned(),
         });
     }
     let n = pairs.len() as u64;
