@@ -28,7 +28,8 @@ pub struct GenOptions {
     pub seed: u64,
     /// Target size in bytes of the data as text (before compression).
     pub size: u64,
-    /// File formats; each dataset is written in each (free-text logs only as `txt`).
+    /// File formats; each dataset is written in each (free-text logs only as `txt`). Default:
+    /// [`Format::DEFAULT`].
     pub formats: Vec<Format>,
     /// Datasets (`customers`, `hotel`, `gps`, `checkpoint`, `calls`, `sms`, `orders`,
     /// `waybills`, `medical`, `credit`, `property`, `log`) or content categories
@@ -47,7 +48,7 @@ impl Default for GenOptions {
         GenOptions {
             seed: 1,
             size: 10_000_000,
-            formats: Format::ALL.to_vec(),
+            formats: Format::DEFAULT.to_vec(),
             categories: Vec::new(),
             compressions: Packaging::ALL.to_vec(),
             encodings: Encoding::ALL.to_vec(),

@@ -98,6 +98,19 @@ named_enum! {
 }
 
 impl Format {
+    /// The formats written when none are named: every text format. SQLite is opt-in
+    /// (`--formats …,sqlite`) so that corpora and the committed examples made before it existed
+    /// stay byte-identical for their seed.
+    pub const DEFAULT: &'static [Format] = &[
+        Format::Csv,
+        Format::Tsv,
+        Format::Json,
+        Format::Jsonl,
+        Format::Mysql,
+        Format::Pgdump,
+        Format::Txt,
+    ];
+
     pub(crate) fn ext(self) -> &'static str {
         match self {
             Format::Csv => "csv",

@@ -227,7 +227,14 @@ fn gold_summary_agrees_with_gold_items_and_invalids() {
 #[test]
 fn every_format_encoding_and_container_occurs_and_tags_say_so() {
     let d = tempfile::tempdir().unwrap();
-    gen(8, 1_500_000, d.path());
+    let opts = GenOptions {
+        seed: 8,
+        size: 1_500_000,
+        formats: Format::ALL.to_vec(),
+        threads: 2,
+        ..GenOptions::default()
+    };
+    generate(&opts, d.path()).unwrap();
     let manifest: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(d.path().join("gold/manifest.json")).unwrap(),
     )

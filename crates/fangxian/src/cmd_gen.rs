@@ -22,7 +22,8 @@ pub struct Args {
     /// Target size of the data as text, before compression (10MB, 1GB, 500KB …).
     #[arg(long, default_value = "10MB")]
     pub size: String,
-    /// Formats, comma-separated: csv, tsv, json, jsonl, mysql, pgdump, sqlite, txt (default: all).
+    /// Formats, comma-separated: csv, tsv, json, jsonl, mysql, pgdump, sqlite, txt (default: all
+    /// but sqlite).
     #[arg(long, value_delimiter = ',')]
     pub formats: Vec<String>,
     /// Datasets or content categories, comma-separated: customers, hotel, gps, checkpoint,
@@ -65,7 +66,7 @@ pub fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
     let opts = GenOptions {
         seed: args.seed,
         size: fangxian_gen::parse_size(&args.size)?,
-        formats: parse_list(&args.formats, Format::ALL)?,
+        formats: parse_list(&args.formats, Format::DEFAULT)?,
         categories: args.categories.clone(),
         compressions: parse_list(&args.compress, Packaging::ALL)?,
         encodings: parse_list(&args.encodings, Encoding::ALL)?,

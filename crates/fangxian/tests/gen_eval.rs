@@ -141,7 +141,23 @@ fn gen_rejects_unknown_options_with_exit_2() {
 #[test]
 fn scan_meets_the_accuracy_gate_on_a_generated_corpus() {
     let d = tempfile::tempdir().unwrap();
-    gen(d.path(), "3MB", "2026");
+    let out = fangxian(&[
+        "gen",
+        "--out",
+        d.path().to_str().unwrap(),
+        "--size",
+        "3MB",
+        "--seed",
+        "2026",
+        "--formats",
+        "csv,tsv,json,jsonl,mysql,pgdump,sqlite,txt",
+        "--quiet",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let findings = d.path().join("findings.jsonl");
     let summary = d.path().join("summary.json");
     // A scan that hangs must fail the test, not the CI job: wait at most 5 minutes (it takes
