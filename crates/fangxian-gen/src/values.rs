@@ -208,21 +208,13 @@ pub(crate) struct Org {
     pub(crate) uscc: String,
 }
 
-// Surnames with their shares. fangxian-core keeps the table (`data/surnames.tsv`, Faker zh_CN
-// shares + 百家姓 compound surnames) for its name recognizer; it has no accessor yet, so the
-// generator reads the same file.
-const SURNAMES_TSV: &str = include_str!("../../fangxian-core/data/surnames.tsv");
-
+/// Surnames with their shares, from fangxian-core's table (`data/surnames.tsv`: Faker zh_CN
+/// shares plus the 百家姓 compound surnames), so generator and recognizer agree on what a
+/// surname is.
 fn surname_rows() -> impl Iterator<Item = (&'static str, Option<f64>)> {
-    SURNAMES_TSV
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| {
-            let mut cols = l.split('\t');
-            let name = cols.next()?.trim();
-            let share = cols.next().and_then(|s| s.trim().parse().ok());
-            (!name.is_empty()).then_some((name, share))
-        })
+    fangxian_core::validate::name::surnames()
+        .iter()
+        .map(|s| (s.surname, s.share_percent.map(f64::from)))
 }
 
 /// One synthetic person. Values are canonical (contract §2).
