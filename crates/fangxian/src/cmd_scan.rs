@@ -295,7 +295,9 @@ fn report_problems(summary: &Summary, quiet: bool) {
         let _ = writeln!(
             err,
             "warning: {}{place}: {} [{}]",
-            p.source, p.message, p.status
+            p.source,
+            with_flag_hints(&p.message),
+            p.status
         );
     }
     if summary.problems.len() > 20 && !quiet {
@@ -305,6 +307,13 @@ fn report_problems(summary: &Summary, quiet: bool) {
             summary.problems.len() - 20
         );
     }
+}
+
+/// Readers name the library limit to raise; on the command line, name the flag that raises it.
+fn with_flag_hints(message: &str) -> String {
+    message
+        .replace("Limits::max_total_bytes", "--max-decompressed")
+        .replace("Limits::max_ratio", "--max-ratio")
 }
 
 /// First Ctrl-C: stop reading, finish what is in flight, and write outputs marked partial.
@@ -371,7 +380,16 @@ impl FindingSink for NullSink {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
+    use super::{parse_size, with_flag_hints};
+
+    #[test]
+    fn limit_hints_name_the_flags() {
+        assert_eq!(
+            with_flag_hints("ratio over 1000 (Limits::max_ratio); raise it"),
+            "ratio over 1000 (--max-ratio); raise it"
+        );
+        assert!(with_flag_hints("(Limits::max_total_bytes)").contains("--max-decompressed"));
+    }
 
     #[test]
     fn sizes() {
