@@ -22,6 +22,7 @@ use std::time::Instant;
 
 use crossbeam_channel::{bounded, Receiver, Sender};
 use fangxian_core::recognize::{ColumnProfile, Finding, HeaderHint, Recognizer, Scratch};
+use fangxian_core::validate::date::Date;
 use fangxian_core::{ContentClass, ItemKind};
 use fangxian_formats::{
     Error as FormatError, InputInfo as FormatInput, Limits, RecordBatch, Source, SourceDone,
@@ -755,20 +756,13 @@ fn rfc3339_now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let date = Date::from_days_since_epoch(i64::try_from(secs / 86_400).unwrap_or(0));
     let rem = secs % 86_400;
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        date.year,
+        date.month,
+        date.day,
         rem / 3600,
         rem % 3600 / 60,
         rem % 60

@@ -128,24 +128,6 @@ impl BatchTally {
         }
     }
 
-    /// Clears the tally for reuse, keeping its allocations.
-    pub fn clear(&mut self) {
-        self.records = RecordCounts::default();
-        self.signature_records = 0;
-        self.item_found.iter_mut().for_each(|n| *n = 0);
-        self.item_invalid.iter_mut().for_each(|n| *n = 0);
-        self.item_valid.iter_mut().for_each(|n| *n = 0);
-        self.invalid_by_check.clear();
-        self.invalid_samples.clear();
-        self.tier_records = [0; 3];
-        self.category_records = [0; 9];
-        self.class_records.iter_mut().for_each(|n| *n = 0);
-        self.placeholder = 0;
-        self.empty = 0;
-        self.unidentifiable = 0;
-        self.hashes.clear();
-    }
-
     /// Counts one record.
     ///
     /// `items` are the record's findings; `table_class` the class its table's headers imply;
@@ -416,16 +398,6 @@ impl Tally {
 
     fn distinct(&self, key: SetKey) -> Result<u64, DedupError> {
         self.set_ids[key.dense()].map_or(Ok(0), |id| self.sets.count(id))
-    }
-
-    /// Records read so far.
-    pub fn records_total(&self) -> u64 {
-        self.total.records.total
-    }
-
-    /// Findings so far.
-    pub fn items_found(&self) -> u64 {
-        self.total.item_found.iter().sum()
     }
 
     /// Computes the summary's counts (inputs, problems and method are filled in by the caller).
