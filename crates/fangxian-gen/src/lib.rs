@@ -135,6 +135,7 @@ pub fn parse_size(s: &str) -> Result<u64, Error> {
         "kib" => 1024.0,
         "mib" => 1024.0 * 1024.0,
         "gib" => 1024.0 * 1024.0 * 1024.0,
+        "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
         _ => return Err(Error::Size(s.to_owned())),
     };
     let bytes = n * mult;

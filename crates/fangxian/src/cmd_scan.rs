@@ -86,34 +86,9 @@ pub struct Args {
     pub max_ratio: Option<u64>,
 }
 
-/// Parses sizes like `2GiB`, `512MB`, `1000`.
+/// Parses sizes like `2GiB`, `512MB`, `1000` (the same units as `fangxian gen --size`).
 fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let split = t
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("`{s}` is not a size (try 2GiB, 512MB)"))?;
-    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "k" | "kb" => 1e3,
-        "kib" => 1024.0,
-        "m" | "mb" => 1e6,
-        "mib" => 1_048_576.0,
-        "g" | "gb" => 1e9,
-        "gib" => 1_073_741_824.0,
-        "t" | "tb" => 1e12,
-        "tib" => 1_099_511_627_776.0,
-        other => {
-            return Err(format!(
-                "unknown size unit `{other}` (use B, KB, KiB, MB, MiB, GB, GiB)"
-            ))
-        }
-    };
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    Ok((n * mult) as u64)
+    fangxian_gen::parse_size(s).map_err(|e| e.to_string())
 }
 
 /// Runs `fangxian scan`.
@@ -396,6 +371,7 @@ mod tests {
         assert_eq!(parse_size("2GiB").unwrap(), 2 << 30);
         assert_eq!(parse_size("512MB").unwrap(), 512_000_000);
         assert_eq!(parse_size("1000").unwrap(), 1000);
+        assert_eq!(parse_size("1TiB").unwrap(), 1 << 40);
         assert!(parse_size("2 parsecs").is_err());
     }
 }
