@@ -100,6 +100,11 @@ impl RecordBatch {
         self.first_offset
     }
 
+    /// The tables of this batch's records, indexed by [`Record::table_index`].
+    pub fn tables(&self) -> &[Arc<Table>] {
+        &self.tables
+    }
+
     /// The records, in source order.
     pub fn records(&self) -> Records<'_> {
         Records {
@@ -158,6 +163,11 @@ impl<'a> Record<'a> {
     /// The table the record belongs to.
     pub fn table(&self) -> &'a Table {
         &self.batch.tables[self.slot.table as usize]
+    }
+
+    /// The index of the record's table in [`RecordBatch::tables`].
+    pub fn table_index(&self) -> usize {
+        self.slot.table as usize
     }
 
     /// Number of fields.

@@ -3,7 +3,7 @@
 //! `cargo run --release -p fangxian-scan --example distinct -- 100000000 2GiB`
 //! (bench/dedup.sh runs it under GNU time to record peak RSS).
 
-use fangxian_scan::dedup::{DistinctSets, KeyedHasher};
+use fangxian_scan::dedup::{DistinctSets, KeyedHasher, Pending};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -11,26 +11,45 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let budget: u64 = args.next().map_or(Ok(2 << 30), |s| {
         s.trim_end_matches("GiB").parse::<u64>().map(|g| g << 30)
     })?;
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let hasher = KeyedHasher::random();
     // The scan gives half of --mem-limit to its distinct sets.
-    let mut sets = DistinctSets::new(budget / 2, None);
-    let set = sets.add_set();
+    let sets = DistinctSets::new(1, budget / 2, None);
     let start = std::time::Instant::now();
     // Every value twice (the second pass in a different order), so de-duplication is exercised
-    // across spill runs: the exact answer is n.
-    for pass in 0..2u64 {
-        for i in 0..n {
-            let v = if pass == 0 { i } else { n - 1 - i };
-            sets.insert(set, hasher.hash_parts(&[&v.to_le_bytes()]))?;
+    // across spills: the exact answer is n. Each thread takes every `threads`-th value, in
+    // batches, as the scan's workers do.
+    std::thread::scope(|scope| -> Result<(), fangxian_scan::dedup::DedupError> {
+        let handles: Vec<_> = (0..threads as u64)
+            .map(|t| {
+                let sets = &sets;
+                scope.spawn(move || {
+                    let mut pending = Pending::new();
+                    for pass in 0..2u64 {
+                        for i in (t..n).step_by(threads) {
+                            let v = if pass == 0 { i } else { n - 1 - i };
+                            pending.push(0, hasher.hash_parts(&[&v.to_le_bytes()]), 1);
+                            if pending.len() >= 1 << 16 {
+                                sets.insert(&mut pending)?;
+                            }
+                        }
+                    }
+                    sets.insert(&mut pending)
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))?;
         }
-    }
+        Ok(())
+    })?;
     let inserted = start.elapsed();
-    let count = sets.count(set)?;
+    let count = sets.count(threads)?[0][0];
     let total = start.elapsed();
     use std::io::Write as _;
     writeln!(
         std::io::stdout(),
-        "values {n} (inserted twice), counted {count}, exact: {}, spills {}, insert {:.1}s, total {:.1}s",
+        "values {n} (inserted twice), counted {count}, exact: {}, threads {threads}, spills {}, insert {:.1}s, total {:.1}s",
         count == n,
         sets.spills(),
         inserted.as_secs_f64(),

@@ -1,4 +1,5 @@
-//! Exact distinct counting with keyed 128-bit hashes, spilled to disk beyond a memory budget.
+//! Exact distinct counting with keyed 128-bit hashes, sharded across threads and spilled to
+//! disk beyond a memory budget.
 //!
 //! Legal thresholds are exact (法释〔2017〕10号 art. 5: 50 / 500 / 5,000 items), so distinct counts
 //! must be exact too: no HyperLogLog. Values are reduced to keyed SipHash-1-3 128-bit hashes
@@ -6,27 +7,42 @@
 //! hashing candidate values). With 2⁶⁴·2⁶⁴ possible hashes, the chance that two of 10⁹ distinct
 //! values collide is about 10¹⁸ / 2¹²⁹ ≈ 1.5·10⁻²¹ — far below any evidentiary concern.
 //!
-//! Each [`DistinctSets`] holds many named sets (one per item type, tier, category …) under one
-//! memory budget. When the budget is exceeded, the largest in-memory set is sorted and written to
-//! a run file, partitioned by the top byte of the hash. Counting at the end loads one partition
-//! of one set at a time (1/256 of it), sorts, de-duplicates and counts, so 10⁸ distinct values
-//! need about 1.6 GB of disk and only a few MB of memory per partition.
+//! # Flags instead of many sets
+//!
+//! A summary needs many distinct counts over the same values: persons overall, per tier, per
+//! category, per content class… Rather than one set per count (one insert per count), each
+//! hash is stored once with a 64-bit mask of the counts it belongs to; inserting it again ORs
+//! the mask. At the end, the number of distinct hashes with bit *b* set is exactly the distinct
+//! count *b*. A [`DistinctSets`] holds a few independent *namespaces* of such hashes (the scan
+//! uses one for item values and one for person keys and record signatures).
+//!
+//! # Shards, budget and spills
+//!
+//! Hashes are split by their top byte into [`SHARDS`] shards, each behind its own lock, so
+//! worker threads insert concurrently and rarely wait on one another. Each shard may use
+//! 1/[`SHARDS`] of the memory budget; before one of its tables would grow past that, the whole
+//! shard is appended to its spill file and cleared (keeping its allocation). Counting reads one
+//! shard at a time — its spill file plus what is still in memory — sorts by hash, ORs the masks
+//! of equal hashes and counts bits, so memory at the end is one shard's share of the data.
 
-use std::collections::HashSet;
-use std::fs::File;
-use std::hash::{BuildHasherDefault, Hasher};
-use std::io::{self, BufReader, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use siphasher::sip128::{Hasher128, SipHasher13};
 
-/// Number of on-disk partitions per spilled set (by the hash's top byte).
-const PARTITIONS: usize = 256;
+/// Number of shards (by the hash's top byte).
+pub const SHARDS: usize = 256;
 
-/// Bytes one in-memory entry costs, counting the hash table's spare capacity (a `HashSet<u128>`
-/// keeps its load factor ≤ 7/8 and grows by doubling, so 16 B/entry becomes ~18–37 B; 32 is a
-/// safe average for budgeting).
-pub const BYTES_PER_ENTRY: u64 = 32;
+/// Bytes one hash-table bucket costs: 16 B of hash, 8 B of flags and 1 control byte.
+const BUCKET_BYTES: u64 = 25;
+
+/// Bytes one entry takes in a spill file: the hash (16, little-endian) then the flags (8).
+const RECORD_BYTES: usize = 24;
 
 /// A keyed 128-bit hash function for values; one key per scan.
 #[derive(Clone, Copy, Debug)]
@@ -63,6 +79,34 @@ impl KeyedHasher {
     }
 }
 
+/// A 128-bit hash as a hash-table key: two words (24-byte buckets with the flags, where a
+/// `u128` key would be padded to 32) hashed by its low word, which is already uniform.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key {
+    lo: u64,
+    hi: u64,
+}
+
+impl Key {
+    #[allow(clippy::cast_possible_truncation)]
+    fn new(hash: u128) -> Key {
+        Key {
+            lo: hash as u64,
+            hi: (hash >> 64) as u64,
+        }
+    }
+
+    fn value(self) -> u128 {
+        u128::from(self.hi) << 64 | u128::from(self.lo)
+    }
+}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.lo);
+    }
+}
+
 /// Hasher for keys that are already uniformly distributed hashes.
 #[derive(Default)]
 struct IdentityHasher(u64);
@@ -72,36 +116,17 @@ impl Hasher for IdentityHasher {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        // Only reached for non-u128 keys, which this module never uses; fold to stay correct.
+        // Only reached for other key types, which this module never uses; fold to stay correct.
         for &b in bytes {
             self.0 = self.0.rotate_left(8) ^ u64::from(b);
         }
     }
-    fn write_u128(&mut self, i: u128) {
-        #[allow(clippy::cast_possible_truncation)]
-        {
-            self.0 = i as u64;
-        }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = i;
     }
 }
 
-type HashTable = HashSet<u128, BuildHasherDefault<IdentityHasher>>;
-
-/// Identifies one set inside [`DistinctSets`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct SetId(usize);
-
-struct Set {
-    memory: HashTable,
-    /// Run files written so far; each holds sorted hashes grouped by partition.
-    runs: Vec<Run>,
-}
-
-struct Run {
-    path: PathBuf,
-    /// Byte offset and entry count of each partition inside the run file.
-    partitions: Vec<(u64, u64)>,
-}
+type FlagTable = HashMap<Key, u64, BuildHasherDefault<IdentityHasher>>;
 
 /// Errors of the distinct counter.
 #[derive(Debug, thiserror::Error)]
@@ -117,168 +142,355 @@ pub enum DedupError {
     },
 }
 
-/// Many exact distinct sets under one memory budget, spilling to a directory when it is full.
-pub struct DistinctSets {
-    sets: Vec<Set>,
-    budget_entries: u64,
-    in_memory: u64,
-    spill_dir: Option<tempfile::TempDir>,
-    spill_parent: Option<PathBuf>,
-    spills: u64,
+/// Hashes waiting to be inserted, grouped by shard so that each shard is locked once per
+/// [`DistinctSets::insert`]. One per worker thread; reused between batches.
+#[derive(Debug)]
+pub struct Pending {
+    by_shard: Vec<Vec<Entry>>,
+    len: usize,
 }
 
-impl DistinctSets {
-    /// Sets that keep at most `budget_bytes` of hashes in memory (see [`BYTES_PER_ENTRY`]) and
-    /// spill into a temporary directory under `spill_parent` (the system temp dir when `None`).
-    pub fn new(budget_bytes: u64, spill_parent: Option<PathBuf>) -> DistinctSets {
-        DistinctSets {
-            sets: Vec::new(),
-            budget_entries: (budget_bytes / BYTES_PER_ENTRY).max(1024),
-            in_memory: 0,
-            spill_dir: None,
-            spill_parent,
-            spills: 0,
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    namespace: u8,
+    flags: u64,
+    hash: u128,
+}
+
+impl Default for Pending {
+    fn default() -> Self {
+        Pending::new()
+    }
+}
+
+impl Pending {
+    /// An empty buffer.
+    pub fn new() -> Pending {
+        Pending {
+            by_shard: vec![Vec::new(); SHARDS],
+            len: 0,
         }
     }
 
-    /// Adds a new, empty set.
-    pub fn add_set(&mut self) -> SetId {
-        self.sets.push(Set {
-            memory: HashTable::default(),
-            runs: Vec::new(),
+    /// Queues `hash` for `namespace` with the count bits `flags`.
+    ///
+    /// # Panics
+    /// When `namespace` is 256 or more (a programming error).
+    pub fn push(&mut self, namespace: usize, hash: u128, flags: u64) {
+        let namespace = u8::try_from(namespace).expect("fewer than 256 namespaces");
+        self.by_shard[shard_of(hash)].push(Entry {
+            namespace,
+            flags,
+            hash,
         });
-        SetId(self.sets.len() - 1)
+        self.len += 1;
     }
 
-    /// Inserts a hash into a set.
-    ///
-    /// # Errors
-    /// When spilling to disk fails.
-    pub fn insert(&mut self, set: SetId, hash: u128) -> Result<(), DedupError> {
-        if self.sets[set.0].memory.insert(hash) {
-            self.in_memory += 1;
-            if self.in_memory > self.budget_entries {
-                self.spill_largest()?;
-            }
-        }
-        Ok(())
+    /// Number of queued hashes.
+    pub fn len(&self) -> usize {
+        self.len
     }
 
-    /// How many times a set was written to disk so far.
-    pub fn spills(&self) -> u64 {
-        self.spills
-    }
-
-    fn spill_largest(&mut self) -> Result<(), DedupError> {
-        let Some((index, _)) = self
-            .sets
-            .iter()
-            .enumerate()
-            .max_by_key(|(_, s)| s.memory.len())
-        else {
-            return Ok(());
-        };
-        let dir = match &self.spill_dir {
-            Some(dir) => dir.path().to_owned(),
-            None => {
-                let parent = self.spill_parent.clone().unwrap_or_else(std::env::temp_dir);
-                let dir = tempfile::Builder::new()
-                    .prefix("fangxian-dedup-")
-                    .tempdir_in(&parent)
-                    .map_err(|source| DedupError::Spill {
-                        path: parent,
-                        source,
-                    })?;
-                let path = dir.path().to_owned();
-                self.spill_dir = Some(dir);
-                path
-            }
-        };
-        let set = &mut self.sets[index];
-        let mut hashes: Vec<u128> = set.memory.drain().collect();
-        set.memory.shrink_to_fit();
-        self.in_memory -= hashes.len() as u64;
-        hashes.sort_unstable();
-        let path = dir.join(format!("set{index}-run{}.bin", set.runs.len()));
-        let partitions = write_run(&path, &hashes).map_err(|source| DedupError::Spill {
-            path: path.clone(),
-            source,
-        })?;
-        set.runs.push(Run { path, partitions });
-        self.spills += 1;
-        Ok(())
-    }
-
-    /// The exact number of distinct hashes inserted into a set.
-    ///
-    /// # Errors
-    /// When a spill file cannot be read back.
-    pub fn count(&self, set: SetId) -> Result<u64, DedupError> {
-        let set = &self.sets[set.0];
-        if set.runs.is_empty() {
-            return Ok(set.memory.len() as u64);
-        }
-        let mut memory_parts: Vec<Vec<u128>> = vec![Vec::new(); PARTITIONS];
-        for &h in &set.memory {
-            memory_parts[partition_of(h)].push(h);
-        }
-        let mut total = 0u64;
-        let mut buf: Vec<u128> = Vec::new();
-        for (p, mem) in memory_parts.into_iter().enumerate() {
-            buf.clear();
-            buf.extend(mem);
-            for run in &set.runs {
-                read_partition(&run.path, run.partitions[p], &mut buf).map_err(|source| {
-                    DedupError::Spill {
-                        path: run.path.clone(),
-                        source,
-                    }
-                })?;
-            }
-            buf.sort_unstable();
-            buf.dedup();
-            total += buf.len() as u64;
-        }
-        Ok(total)
+    /// True when nothing is queued.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 }
 
-fn partition_of(hash: u128) -> usize {
+fn shard_of(hash: u128) -> usize {
     (hash >> 120) as usize
 }
 
-fn write_run(path: &Path, sorted: &[u128]) -> io::Result<Vec<(u64, u64)>> {
-    let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
-    let mut partitions = vec![(0u64, 0u64); PARTITIONS];
-    let mut offset = 0u64;
-    let mut i = 0;
-    // Sorted order groups entries by their top byte, so partitions are contiguous.
-    for (p, slot) in partitions.iter_mut().enumerate() {
-        let start = i;
-        while i < sorted.len() && partition_of(sorted[i]) == p {
-            out.write_all(&sorted[i].to_le_bytes())?;
-            i += 1;
-        }
-        let n = (i - start) as u64;
-        *slot = (offset, n);
-        offset += n * 16;
-    }
-    out.flush()?;
-    Ok(partitions)
+/// One namespace's part of a spill file.
+struct Block {
+    namespace: u8,
+    offset: u64,
+    entries: u64,
 }
 
-fn read_partition(path: &Path, (offset, n): (u64, u64), out: &mut Vec<u128>) -> io::Result<()> {
-    use std::io::{Seek, SeekFrom};
-    if n == 0 {
-        return Ok(());
+struct Shard {
+    tables: Vec<FlagTable>,
+    /// Parts of this shard's spill file, in the order written.
+    blocks: Vec<Block>,
+    /// Bytes written to the spill file so far.
+    spilled_bytes: u64,
+}
+
+/// Exact distinct counts over keyed hashes with per-count flags, under one memory budget,
+/// shared by many threads. See the module docs.
+pub struct DistinctSets {
+    shards: Vec<Mutex<Shard>>,
+    namespaces: usize,
+    shard_budget: u64,
+    spill_dir: Mutex<Option<tempfile::TempDir>>,
+    spill_parent: Option<PathBuf>,
+    spills: AtomicU64,
+}
+
+/// Per namespace, per flag bit: the number of distinct hashes with that bit set.
+pub type FlagCounts = Vec<[u64; 64]>;
+
+impl DistinctSets {
+    /// Sets of `namespaces` independent namespaces that keep at most `budget_bytes` of hashes
+    /// in memory and spill into a temporary directory under `spill_parent` (the system temp
+    /// dir when `None`).
+    pub fn new(namespaces: usize, budget_bytes: u64, spill_parent: Option<PathBuf>) -> Self {
+        let shards = (0..SHARDS)
+            .map(|_| {
+                Mutex::new(Shard {
+                    tables: (0..namespaces).map(|_| FlagTable::default()).collect(),
+                    blocks: Vec::new(),
+                    spilled_bytes: 0,
+                })
+            })
+            .collect();
+        DistinctSets {
+            shards,
+            namespaces,
+            shard_budget: budget_bytes / SHARDS as u64,
+            spill_dir: Mutex::new(None),
+            spill_parent,
+            spills: AtomicU64::new(0),
+        }
     }
+
+    /// Inserts every queued hash, leaving `pending` empty (its allocations are kept).
+    ///
+    /// # Errors
+    /// When spilling to disk fails.
+    pub fn insert(&self, pending: &mut Pending) -> Result<(), DedupError> {
+        for (index, entries) in pending.by_shard.iter_mut().enumerate() {
+            if entries.is_empty() {
+                continue;
+            }
+            let mut shard = self.shards[index]
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            for e in entries.drain(..) {
+                let key = Key::new(e.hash);
+                let namespace = usize::from(e.namespace);
+                let table = &shard.tables[namespace];
+                // Growth points are rare; only there is the budget checked (and the key looked
+                // up twice).
+                if table.len() == table.capacity()
+                    && !table.contains_key(&key)
+                    && self.grown_bytes(&shard, namespace) > self.shard_budget
+                    && table.capacity() > 0
+                {
+                    self.spill(index, &mut shard)?;
+                }
+                *shard.tables[namespace].entry(key).or_insert(0) |= e.flags;
+            }
+        }
+        pending.len = 0;
+        Ok(())
+    }
+
+    /// The shard's table bytes if `namespace`'s table doubled now.
+    fn grown_bytes(&self, shard: &Shard, namespace: usize) -> u64 {
+        shard
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(n, t)| {
+                let buckets = buckets_for(t.capacity());
+                if n == namespace {
+                    (buckets * 2).max(4) * BUCKET_BYTES
+                } else {
+                    buckets * BUCKET_BYTES
+                }
+            })
+            .sum()
+    }
+
+    /// Appends every table of shard `index` to its spill file and clears them.
+    fn spill(&self, index: usize, shard: &mut Shard) -> Result<(), DedupError> {
+        let path = self.spill_path(index)?;
+        let io_error = |source| DedupError::Spill {
+            path: path.clone(),
+            source,
+        };
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(io_error)?;
+        let mut out = BufWriter::with_capacity(1 << 16, file);
+        for namespace in 0..self.namespaces {
+            let table = &mut shard.tables[namespace];
+            if table.is_empty() {
+                continue;
+            }
+            let entries = table.len() as u64;
+            for (key, flags) in table.drain() {
+                out.write_all(&key.value().to_le_bytes())
+                    .map_err(io_error)?;
+                out.write_all(&flags.to_le_bytes()).map_err(io_error)?;
+            }
+            shard.blocks.push(Block {
+                namespace: u8::try_from(namespace).unwrap_or(u8::MAX),
+                offset: shard.spilled_bytes,
+                entries,
+            });
+            shard.spilled_bytes += entries * RECORD_BYTES as u64;
+        }
+        out.flush().map_err(io_error)?;
+        self.spills.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn spill_path(&self, index: usize) -> Result<PathBuf, DedupError> {
+        let mut dir = self
+            .spill_dir
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if dir.is_none() {
+            let parent = self.spill_parent.clone().unwrap_or_else(std::env::temp_dir);
+            let created = tempfile::Builder::new()
+                .prefix("fangxian-dedup-")
+                .tempdir_in(&parent)
+                .map_err(|source| DedupError::Spill {
+                    path: parent,
+                    source,
+                })?;
+            *dir = Some(created);
+        }
+        let dir = dir
+            .as_ref()
+            .map(|d| d.path().to_owned())
+            .unwrap_or_default();
+        Ok(dir.join(format!("shard{index:03}.bin")))
+    }
+
+    /// How many times a shard was written to disk so far.
+    pub fn spills(&self) -> u64 {
+        self.spills.load(Ordering::Relaxed)
+    }
+
+    /// Counts, exactly, the distinct hashes with each flag bit set, per namespace, using up to
+    /// `threads` threads (one shard each at a time).
+    ///
+    /// # Errors
+    /// When a spill file cannot be read back.
+    pub fn count(&self, threads: usize) -> Result<FlagCounts, DedupError> {
+        let next = AtomicUsize::new(0);
+        let worker = || -> Result<FlagCounts, DedupError> {
+            let mut counts = vec![[0u64; 64]; self.namespaces];
+            let mut buf: Vec<(u128, u64)> = Vec::new();
+            loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(shard) = self.shards.get(index) else {
+                    return Ok(counts);
+                };
+                let shard = shard.lock().unwrap_or_else(PoisonError::into_inner);
+                self.count_shard(index, &shard, &mut buf, &mut counts)?;
+            }
+        };
+        let results: Vec<Result<FlagCounts, DedupError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (1..threads.max(1)).map(|_| scope.spawn(worker)).collect();
+            let mut results = vec![worker()];
+            results.extend(
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+            );
+            results
+        });
+        let mut total = vec![[0u64; 64]; self.namespaces];
+        for counts in results {
+            for (t, c) in total.iter_mut().zip(counts?) {
+                for (a, b) in t.iter_mut().zip(c) {
+                    *a += b;
+                }
+            }
+        }
+        Ok(total)
+    }
+
+    fn count_shard(
+        &self,
+        index: usize,
+        shard: &Shard,
+        buf: &mut Vec<(u128, u64)>,
+        counts: &mut FlagCounts,
+    ) -> Result<(), DedupError> {
+        let path = if shard.blocks.is_empty() {
+            None
+        } else {
+            Some(self.spill_path(index)?)
+        };
+        for (namespace, table) in shard.tables.iter().enumerate() {
+            let counts = &mut counts[namespace];
+            let blocks: Vec<&Block> = shard
+                .blocks
+                .iter()
+                .filter(|b| usize::from(b.namespace) == namespace)
+                .collect();
+            let Some(path) = path.as_ref().filter(|_| !blocks.is_empty()) else {
+                // Never spilled: the table is the set.
+                for &flags in table.values() {
+                    add_bits(counts, flags);
+                }
+                continue;
+            };
+            buf.clear();
+            buf.extend(table.iter().map(|(k, &f)| (k.value(), f)));
+            read_blocks(path, &blocks, buf).map_err(|source| DedupError::Spill {
+                path: path.clone(),
+                source,
+            })?;
+            buf.sort_unstable_by_key(|&(hash, _)| hash);
+            let mut i = 0;
+            while i < buf.len() {
+                let (hash, mut flags) = buf[i];
+                i += 1;
+                while i < buf.len() && buf[i].0 == hash {
+                    flags |= buf[i].1;
+                    i += 1;
+                }
+                add_bits(counts, flags);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Buckets of a hashbrown table with this capacity (it keeps at most 7/8 of its buckets full
+/// and rounds buckets up to a power of two).
+fn buckets_for(capacity: usize) -> u64 {
+    if capacity == 0 {
+        0
+    } else if capacity < 8 {
+        (capacity as u64 + 1).next_power_of_two()
+    } else {
+        (capacity as u64 * 8 / 7).next_power_of_two()
+    }
+}
+
+fn add_bits(counts: &mut [u64; 64], mut flags: u64) {
+    while flags != 0 {
+        counts[flags.trailing_zeros() as usize] += 1;
+        flags &= flags - 1;
+    }
+}
+
+fn read_blocks(path: &PathBuf, blocks: &[&Block], out: &mut Vec<(u128, u64)>) -> io::Result<()> {
     let mut file = File::open(path)?;
-    file.seek(SeekFrom::Start(offset))?;
-    let mut reader = BufReader::with_capacity(1 << 20, file.take(n * 16));
-    let mut bytes = [0u8; 16];
-    for _ in 0..n {
-        reader.read_exact(&mut bytes)?;
-        out.push(u128::from_le_bytes(bytes));
+    let mut record = [0u8; RECORD_BYTES];
+    for block in blocks {
+        file.seek(SeekFrom::Start(block.offset))?;
+        let mut reader = BufReader::with_capacity(
+            1 << 16,
+            (&mut file).take(block.entries * RECORD_BYTES as u64),
+        );
+        out.reserve(usize::try_from(block.entries).unwrap_or(0));
+        for _ in 0..block.entries {
+            reader.read_exact(&mut record)?;
+            let (hash, flags) = record.split_at(16);
+            let hash = u128::from_le_bytes(hash.try_into().unwrap_or([0; 16]));
+            let flags = u64::from_le_bytes(flags.try_into().unwrap_or([0; 8]));
+            out.push((hash, flags));
+        }
     }
     Ok(())
 }
@@ -287,44 +499,93 @@ fn read_partition(path: &Path, (offset, n): (u64, u64), out: &mut Vec<u128>) -> 
 mod tests {
     use super::*;
 
+    fn insert_all(sets: &DistinctSets, items: impl IntoIterator<Item = (usize, u128, u64)>) {
+        let mut pending = Pending::new();
+        for (namespace, hash, flags) in items {
+            pending.push(namespace, hash, flags);
+            if pending.len() >= 1000 {
+                sets.insert(&mut pending).unwrap();
+                assert!(pending.is_empty());
+            }
+        }
+        sets.insert(&mut pending).unwrap();
+    }
+
     #[test]
     fn counts_exactly_in_memory() {
         let h = KeyedHasher::with_key(1, 2);
-        let mut sets = DistinctSets::new(1 << 30, None);
-        let a = sets.add_set();
-        let b = sets.add_set();
-        for i in 0..10_000u32 {
-            sets.insert(a, h.hash_parts(&[&(i % 777).to_le_bytes()]))
-                .unwrap();
-            sets.insert(b, h.hash_parts(&[&i.to_le_bytes()])).unwrap();
-        }
-        assert_eq!(sets.count(a).unwrap(), 777);
-        assert_eq!(sets.count(b).unwrap(), 10_000);
+        let sets = DistinctSets::new(2, 1 << 30, None);
+        insert_all(
+            &sets,
+            (0..10_000u32).flat_map(|i| {
+                [
+                    (0, h.hash_parts(&[&(i % 777).to_le_bytes()]), 1),
+                    (0, h.hash_parts(&[&i.to_le_bytes()]), 2),
+                    // The same hash in another namespace is another value.
+                    (1, h.hash_parts(&[&(i % 5).to_le_bytes()]), 1 << 63),
+                ]
+            }),
+        );
+        let counts = sets.count(2).unwrap();
+        // 777 values carry bit 0; 10,000 carry bit 1 (the first 777 carry both).
+        assert_eq!(counts[0][0], 777);
+        assert_eq!(counts[0][1], 10_000);
+        assert_eq!(counts[1][63], 5);
+        assert_eq!(counts[1][0], 0);
         assert_eq!(sets.spills(), 0);
     }
 
     #[test]
     fn counts_exactly_across_spills() {
         let h = KeyedHasher::with_key(3, 4);
-        // Budget of 1,024 entries forces many spills for 300,000 inserts.
-        let mut sets = DistinctSets::new(1024 * BYTES_PER_ENTRY, None);
-        let a = sets.add_set();
-        let b = sets.add_set();
-        let mut oracle_a = std::collections::HashSet::new();
+        // A budget of a few buckets per shard forces many spills for 300,000 inserts.
+        let sets = DistinctSets::new(2, 64 * SHARDS as u64 * BUCKET_BYTES, None);
+        let mut oracle: HashMap<u64, u64> = HashMap::new();
         let mut state = 0x1234_5678_u64;
+        let mut items = Vec::new();
         for i in 0..300_000u64 {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             let v = state % 50_000; // many repeats, also across spill runs
-            oracle_a.insert(v);
-            sets.insert(a, h.hash_parts(&[&v.to_le_bytes()])).unwrap();
-            sets.insert(b, h.hash_parts(&[&(i % 3).to_le_bytes()]))
-                .unwrap();
+            let bit = 1u64 << (state % 3 + 10);
+            *oracle.entry(v).or_insert(0) |= bit;
+            items.push((0, h.hash_parts(&[&v.to_le_bytes()]), bit));
+            items.push((1, h.hash_parts(&[&(i % 3).to_le_bytes()]), 1));
         }
-        assert!(sets.spills() > 10, "expected spills, got {}", sets.spills());
-        assert_eq!(sets.count(a).unwrap(), oracle_a.len() as u64);
-        assert_eq!(sets.count(b).unwrap(), 3);
+        insert_all(&sets, items);
+        assert!(
+            sets.spills() > 100,
+            "expected spills, got {}",
+            sets.spills()
+        );
+        let counts = sets.count(3).unwrap();
+        assert_eq!(counts, sets.count(1).unwrap(), "threads change nothing");
+        for (bit, &count) in counts[0].iter().enumerate() {
+            let expected = oracle.values().filter(|&&f| f & (1 << bit) != 0).count();
+            assert_eq!(count, expected as u64, "bit {bit}");
+        }
+        assert_eq!(counts[1][0], 3);
+    }
+
+    #[test]
+    fn threads_insert_concurrently() {
+        let h = KeyedHasher::with_key(7, 8);
+        let sets = DistinctSets::new(1, 1 << 20, None);
+        std::thread::scope(|scope| {
+            for t in 0..4u64 {
+                let sets = &sets;
+                scope.spawn(move || {
+                    // Overlapping ranges: 0..50,000 in all, most values from two threads.
+                    let range = t * 10_000..t * 10_000 + 20_000;
+                    insert_all(
+                        sets,
+                        range.map(|v| (0, h.hash_parts(&[&v.to_le_bytes()]), 1)),
+                    );
+                });
+            }
+        });
+        assert_eq!(sets.count(2).unwrap()[0][0], 50_000);
     }
 
     #[test]
@@ -335,5 +596,20 @@ mod tests {
             h.hash_parts(&[b"x"]),
             KeyedHasher::with_key(5, 7).hash_parts(&[b"x"])
         );
+    }
+
+    #[test]
+    fn bucket_estimate_matches_growth() {
+        assert_eq!(buckets_for(0), 0);
+        assert_eq!(buckets_for(3), 4);
+        assert_eq!(buckets_for(7), 8);
+        assert_eq!(buckets_for(14), 16);
+        assert_eq!(buckets_for(28), 32);
+        let mut t = FlagTable::default();
+        for i in 0..1000u64 {
+            t.insert(Key { lo: i, hi: 0 }, 0);
+        }
+        // hashbrown's capacity for n buckets is 7/8 of n.
+        assert_eq!(buckets_for(t.capacity()) * 7 / 8, t.capacity() as u64);
     }
 }

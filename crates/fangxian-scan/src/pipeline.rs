@@ -29,9 +29,9 @@ use fangxian_formats::{
     Visitor, Walker, Warning,
 };
 
-use crate::dedup::KeyedHasher;
+use crate::dedup::{DistinctSets, KeyedHasher, Pending};
 use crate::summary::{FindingRef, FindingSink, InputInfo, Method, Problem, Summary};
-use crate::tally::{BatchTally, RecordItem, Tally};
+use crate::tally::{BatchTally, RecordItem, Tally, NAMESPACES};
 
 /// Values sampled per column to profile it.
 const PROFILE_SAMPLES: usize = 256;
@@ -119,8 +119,8 @@ struct TableProfile {
 struct Work {
     seq: u64,
     batch: RecordBatch,
-    /// Profiles of the tables in this batch, by table name.
-    tables: Vec<(String, Arc<TableProfile>)>,
+    /// Profiles of the tables in this batch, by [`fangxian_formats::Record::table_index`].
+    tables: Vec<Arc<TableProfile>>,
 }
 
 struct Done {
@@ -200,7 +200,8 @@ pub fn scan(
         let _ = pool_tx.send(RecordBatch::new());
     }
 
-    let mut tally = Tally::new(hasher, tally_budget, options.spill_dir.clone());
+    let sets = DistinctSets::new(NAMESPACES, tally_budget, options.spill_dir.clone());
+    let mut tally = Tally::new();
     let mut visitor = WalkVisitor {
         recognizer,
         work_tx,
@@ -220,7 +221,9 @@ pub fn scan(
         for _ in 0..threads {
             let rx = work_rx.clone();
             let tx = done_tx.clone();
-            workers.push(scope.spawn(move || worker(recognizer, &hasher, &rx, &tx)));
+            let sets = &sets;
+            workers
+                .push(scope.spawn(move || worker(recognizer, &hasher, sets, progress, &rx, &tx)));
         }
         drop(work_rx);
         drop(done_tx);
@@ -237,7 +240,8 @@ pub fn scan(
         // Closing the work channel lets workers, then the collector, finish.
         drop(std::mem::replace(&mut visitor.work_tx, bounded(1).0));
         for w in workers {
-            w.join().map_err(|e| ScanError::Worker(panic_message(&e)))?;
+            w.join()
+                .map_err(|e| ScanError::Worker(panic_message(&e)))??;
         }
         collector
             .join()
@@ -246,7 +250,7 @@ pub fn scan(
     collected?;
 
     let cancelled = visitor.cancelled || progress.cancel.load(Ordering::Relaxed);
-    let mut summary = tally.summarize()?;
+    let mut summary = tally.summarize(&sets.count(threads)?);
     summary.bytes_scanned = visitor.inputs.iter().map(|i| i.bytes).sum();
     summary.inputs = std::mem::take(&mut visitor.inputs);
     summary.problems = std::mem::take(&mut visitor.problems);
@@ -302,13 +306,9 @@ impl WalkVisitor<'_> {
         }
     }
 
-    fn profile_tables(&mut self, batch: &RecordBatch) -> Vec<(String, Arc<TableProfile>)> {
-        let mut tables: Vec<(String, Arc<TableProfile>)> = Vec::new();
-        for record in batch.records() {
-            let table = record.table();
-            if tables.iter().any(|(name, _)| name == table.name()) {
-                continue;
-            }
+    fn profile_tables(&mut self, batch: &RecordBatch) -> Vec<Arc<TableProfile>> {
+        let mut tables: Vec<Arc<TableProfile>> = Vec::with_capacity(batch.tables().len());
+        for table in batch.tables() {
             let profile = match self.profiles.get(table.name()) {
                 Some(p) => Arc::clone(p),
                 None => {
@@ -323,7 +323,7 @@ impl WalkVisitor<'_> {
                     p
                 }
             };
-            tables.push((table.name().to_owned(), profile));
+            tables.push(profile);
         }
         tables
     }
@@ -569,6 +569,8 @@ struct Worker<'r> {
     items: Vec<PendingItem>,
     coordinates: Vec<CoordinateField>,
     record_items: Vec<RecordItem<'static>>,
+    /// Hashes of the current batch, inserted into the distinct sets once per batch.
+    pending: Pending,
 }
 
 impl Worker<'_> {
@@ -577,12 +579,8 @@ impl Worker<'_> {
         let mut findings = FindingBuf::default();
         let source = work.batch.source();
         for record in work.batch.records() {
-            let table = work
-                .tables
-                .iter()
-                .find(|(name, _)| name == record.table().name())
-                .map(|(_, p)| Arc::clone(p));
-            let empty = self.recognize_record(&record, table.as_deref(), &mut findings);
+            let table = work.tables.get(record.table_index());
+            let empty = self.recognize_record(&record, table.map(Arc::as_ref), &mut findings);
             let mut record_items = recycle(std::mem::take(&mut self.record_items));
             record_items.extend(self.items.iter().map(|i| RecordItem {
                 kind: i.kind,
@@ -594,6 +592,7 @@ impl Worker<'_> {
             }));
             tally.add_record(
                 &self.hasher,
+                &mut self.pending,
                 &record_items,
                 table.as_ref().and_then(|t| t.class),
                 empty,
@@ -693,8 +692,16 @@ impl Worker<'_> {
     }
 }
 
-/// A worker thread: recognise and count every record of each batch it receives.
-fn worker(recognizer: &Recognizer, hasher: &KeyedHasher, rx: &Receiver<Work>, tx: &Sender<Done>) {
+/// A worker thread: recognise and count every record of each batch it receives, and
+/// de-duplicate its hashes into the shared distinct sets.
+fn worker(
+    recognizer: &Recognizer,
+    hasher: &KeyedHasher,
+    sets: &DistinctSets,
+    progress: &Progress,
+    rx: &Receiver<Work>,
+    tx: &Sender<Done>,
+) -> Result<(), ScanError> {
     let mut state = Worker {
         recognizer,
         hasher: *hasher,
@@ -704,12 +711,20 @@ fn worker(recognizer: &Recognizer, hasher: &KeyedHasher, rx: &Receiver<Work>, tx
         items: Vec::new(),
         coordinates: Vec::new(),
         record_items: Vec::new(),
+        pending: Pending::new(),
     };
     for work in rx {
-        if tx.send(state.process(work)).is_err() {
-            return;
+        let done = state.process(work);
+        if let Err(e) = sets.insert(&mut state.pending) {
+            // Stop the walk: the counts can no longer be exact.
+            progress.cancel.store(true, Ordering::Relaxed);
+            return Err(e.into());
+        }
+        if tx.send(done).is_err() {
+            break;
         }
     }
+    Ok(())
 }
 
 /// The collector: restore order, write findings, merge tallies, recycle batches.
@@ -742,7 +757,7 @@ fn collect(
             progress
                 .items
                 .fetch_add(done.findings.rows.len() as u64, Ordering::Relaxed);
-            tally.merge(&done.tally)?;
+            tally.merge(&done.tally);
             let mut batch = done.batch;
             batch.clear();
             let _ = pool.send(batch);

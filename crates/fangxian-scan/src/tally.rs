@@ -8,7 +8,7 @@ use fangxian_core::validate::placeholder::is_placeholder;
 use fangxian_core::validate::Check;
 use fangxian_core::{Category, ContentClass, ItemKind, Tier};
 
-use crate::dedup::{DedupError, DistinctSets, KeyedHasher, SetId};
+use crate::dedup::{FlagCounts, KeyedHasher, Pending};
 use crate::summary::{
     CategoryCounts, FindingRow, ItemCounts, PersonCounts, RecordCounts, Screening, Summary,
     TierCounts, SUMMARY_SCHEMA,
@@ -34,40 +34,42 @@ pub struct RecordItem<'a> {
     pub confidence: f32,
 }
 
-/// Which exact set a hash goes into.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum SetKey {
-    Item(usize),
-    Persons,
-    TierPersons(usize),
-    CategoryPersons(usize),
-    ClassPersons(usize),
-    Signatures,
-    TierSignatures(usize),
-    ClassSignatures(usize),
+/// The namespace of item values in the scan's [`DistinctSets`]: flag bit = item type index.
+pub const NS_ITEMS: usize = 0;
+/// The namespace of person keys and record signatures: flags per [`key_bits`].
+pub const NS_KEYS: usize = 1;
+/// Namespaces the scan's [`DistinctSets`] must have.
+pub const NAMESPACES: usize = 2;
+
+/// Flag bits of [`NS_KEYS`] entries: which distinct counts a person key or a record signature
+/// belongs to (see [`crate::dedup`]).
+pub mod key_bits {
+    use fangxian_core::{Category, ContentClass, Tier};
+
+    /// A person key (contract §3 `persons.distinct`).
+    pub const PERSON: usize = 0;
+    /// First of 3 bits: a person key seen in a record of tier A, B, C.
+    pub const PERSON_TIER: usize = 1;
+    /// First of 9 bits: a person key seen in a record of each category.
+    pub const PERSON_CATEGORY: usize = PERSON_TIER + Tier::ALL.len();
+    /// First of the bits per content class of person keys.
+    pub const PERSON_CLASS: usize = PERSON_CATEGORY + Category::ALL.len();
+    /// A record signature (its set of valid items), for duplicate records.
+    pub const SIGNATURE: usize = PERSON_CLASS + ContentClass::ALL.len();
+    /// First of 3 bits: a signature seen in a record of tier A, B, C.
+    pub const SIGNATURE_TIER: usize = SIGNATURE + 1;
+    /// First of the bits per content class of signatures.
+    pub const SIGNATURE_CLASS: usize = SIGNATURE_TIER + Tier::ALL.len();
+    /// Bits used.
+    pub const USED: usize = SIGNATURE_CLASS + ContentClass::ALL.len();
+    const _: () = assert!(USED <= 64, "key flags must fit in 64 bits");
 }
 
-impl SetKey {
-    /// A dense index over every possible key, for a lookup table instead of a hash map.
-    fn dense(self) -> usize {
-        let kinds = ItemKind::ALL.len();
-        let classes = ContentClass::ALL.len();
-        match self {
-            SetKey::Item(k) => k,
-            SetKey::Persons => kinds,
-            SetKey::Signatures => kinds + 1,
-            SetKey::TierPersons(t) => kinds + 2 + t,
-            SetKey::TierSignatures(t) => kinds + 5 + t,
-            SetKey::CategoryPersons(c) => kinds + 8 + c,
-            SetKey::ClassPersons(c) => kinds + 17 + c,
-            SetKey::ClassSignatures(c) => kinds + 17 + classes + c,
-        }
-    }
+const _: () = assert!(ItemKind::ALL.len() <= 64, "item flags must fit in 64 bits");
 
-    /// Number of distinct dense indexes.
-    fn count() -> usize {
-        ItemKind::ALL.len() + 17 + 2 * ContentClass::ALL.len()
-    }
+/// The flag with bit `n` set.
+fn bit(n: usize) -> u64 {
+    1 << n
 }
 
 fn kind_index(kind: ItemKind) -> usize {
@@ -112,7 +114,6 @@ pub struct BatchTally {
     placeholder: u64,
     empty: u64,
     unidentifiable: u64,
-    hashes: Vec<(SetKey, u128)>,
     scratch: Vec<(ItemKind, usize)>,
 }
 
@@ -128,14 +129,16 @@ impl BatchTally {
         }
     }
 
-    /// Counts one record.
+    /// Counts one record, queueing its hashes for the distinct sets in `pending`.
     ///
     /// `items` are the record's findings; `table_class` the class its table's headers imply;
     /// `empty` is true when every field of the record is empty; `source`, `record` and the
     /// fields of `items` are only used for the invalid exhibits.
+    #[allow(clippy::too_many_arguments)]
     pub fn add_record(
         &mut self,
         hasher: &KeyedHasher,
+        pending: &mut Pending,
         items: &[RecordItem<'_>],
         table_class: Option<ContentClass>,
         empty: bool,
@@ -155,8 +158,11 @@ impl BatchTally {
             if item.valid {
                 any_valid = true;
                 self.item_valid[k] += 1;
-                self.hashes
-                    .push((SetKey::Item(k), hasher.hash_parts(&[item.value.as_bytes()])));
+                pending.push(
+                    NS_ITEMS,
+                    hasher.hash_parts(&[item.value.as_bytes()]),
+                    bit(k),
+                );
                 placeholder |= is_placeholder(item.kind, item.value);
             } else {
                 any_invalid = true;
@@ -226,18 +232,22 @@ impl BatchTally {
         }
         let signature = hasher.hash_parts(&parts);
         self.signature_records += 1;
-        self.hashes.push((SetKey::Signatures, signature));
-        self.hashes.push((SetKey::TierSignatures(t), signature));
-        self.hashes.push((SetKey::ClassSignatures(cl), signature));
+        pending.push(
+            NS_KEYS,
+            signature,
+            bit(key_bits::SIGNATURE)
+                | bit(key_bits::SIGNATURE_TIER + t)
+                | bit(key_bits::SIGNATURE_CLASS + cl),
+        );
+        let person_flags = bit(key_bits::PERSON)
+            | bit(key_bits::PERSON_TIER + t)
+            | bit(key_bits::PERSON_CATEGORY + c)
+            | bit(key_bits::PERSON_CLASS + cl);
 
         let mut identified = false;
         for_each_identity_key(items, |key| {
             identified = true;
-            let h = hasher.hash_parts(key);
-            self.hashes.push((SetKey::Persons, h));
-            self.hashes.push((SetKey::TierPersons(t), h));
-            self.hashes.push((SetKey::CategoryPersons(c), h));
-            self.hashes.push((SetKey::ClassPersons(cl), h));
+            pending.push(NS_KEYS, hasher.hash_parts(key), person_flags);
         });
         if !identified {
             self.unidentifiable += 1;
@@ -307,41 +317,23 @@ pub fn for_each_identity_key(items: &[RecordItem<'_>], mut f: impl FnMut(&[&[u8]
     }
 }
 
-/// The merged counts of a whole scan, with its exact distinct sets.
+/// The merged counts of a whole scan; the distinct counts come from the scan's
+/// [`crate::dedup::DistinctSets`] at the end.
+#[derive(Debug, Default)]
 pub struct Tally {
-    hasher: KeyedHasher,
-    sets: DistinctSets,
-    /// The set of each key, by [`SetKey::dense`]; created on first use.
-    set_ids: Vec<Option<SetId>>,
     total: BatchTally,
 }
 
 impl Tally {
-    /// A tally keeping at most `memory_budget` bytes of hashes in memory before spilling into a
-    /// temporary directory under `spill_parent`.
-    pub fn new(
-        hasher: KeyedHasher,
-        memory_budget: u64,
-        spill_parent: Option<std::path::PathBuf>,
-    ) -> Tally {
+    /// An empty tally.
+    pub fn new() -> Tally {
         Tally {
-            hasher,
-            sets: DistinctSets::new(memory_budget, spill_parent),
-            set_ids: vec![None; SetKey::count()],
             total: BatchTally::new(),
         }
     }
 
-    /// The scan's keyed hasher, shared with workers.
-    pub fn hasher(&self) -> KeyedHasher {
-        self.hasher
-    }
-
-    /// Merges one batch.
-    ///
-    /// # Errors
-    /// When the distinct sets cannot spill to disk.
-    pub fn merge(&mut self, batch: &BatchTally) -> Result<(), DedupError> {
+    /// Merges one batch's counters (its hashes went to the distinct sets already).
+    pub fn merge(&mut self, batch: &BatchTally) {
         let t = &mut self.total;
         t.records.total += batch.records.total;
         t.records.with_pi += batch.records.with_pi;
@@ -381,32 +373,16 @@ impl Tally {
         t.placeholder += batch.placeholder;
         t.empty += batch.empty;
         t.unidentifiable += batch.unidentifiable;
-        for &(key, hash) in &batch.hashes {
-            let slot = &mut self.set_ids[key.dense()];
-            let id = match *slot {
-                Some(id) => id,
-                None => {
-                    let id = self.sets.add_set();
-                    *slot = Some(id);
-                    id
-                }
-            };
-            self.sets.insert(id, hash)?;
-        }
-        Ok(())
     }
 
-    fn distinct(&self, key: SetKey) -> Result<u64, DedupError> {
-        self.set_ids[key.dense()].map_or(Ok(0), |id| self.sets.count(id))
-    }
-
-    /// Computes the summary's counts (inputs, problems and method are filled in by the caller).
-    ///
-    /// # Errors
-    /// When a spilled set cannot be read back.
-    pub fn summarize(&self) -> Result<Summary, DedupError> {
+    /// Computes the summary's counts from the counters and the distinct sets' `counts`
+    /// (namespaces [`NS_ITEMS`] and [`NS_KEYS`]); inputs, problems and method are filled in by
+    /// the caller.
+    pub fn summarize(&self, counts: &FlagCounts) -> Summary {
         let t = &self.total;
-        let signatures = self.distinct(SetKey::Signatures)?;
+        let items = counts.get(NS_ITEMS).copied().unwrap_or([0; 64]);
+        let keys = counts.get(NS_KEYS).copied().unwrap_or([0; 64]);
+        let signatures = keys[key_bits::SIGNATURE];
         let duplicate = t.signature_records - signatures;
         let mut summary = Summary {
             schema: SUMMARY_SCHEMA.to_owned(),
@@ -415,7 +391,7 @@ impl Tally {
                 ..t.records
             },
             persons: PersonCounts {
-                distinct: self.distinct(SetKey::Persons)?,
+                distinct: keys[key_bits::PERSON],
             },
             ..Summary::default()
         };
@@ -423,7 +399,7 @@ impl Tally {
             if t.item_found[k] == 0 {
                 continue;
             }
-            let distinct = self.distinct(SetKey::Item(k))?;
+            let distinct = items[k];
             summary.items.insert(
                 kind.id().to_owned(),
                 ItemCounts {
@@ -445,8 +421,8 @@ impl Tally {
                 tier.id().to_owned(),
                 TierCounts {
                     records: t.tier_records[i],
-                    persons: self.distinct(SetKey::TierPersons(i))?,
-                    screened: self.distinct(SetKey::TierSignatures(i))?,
+                    persons: keys[key_bits::PERSON_TIER + i],
+                    screened: keys[key_bits::SIGNATURE_TIER + i],
                 },
             );
         }
@@ -455,7 +431,7 @@ impl Tally {
                 category.id().to_owned(),
                 CategoryCounts {
                     records: t.category_records[i],
-                    persons: self.distinct(SetKey::CategoryPersons(i))?,
+                    persons: keys[key_bits::PERSON_CATEGORY + i],
                 },
             );
         }
@@ -467,8 +443,8 @@ impl Tally {
                 class.id().to_owned(),
                 TierCounts {
                     records: t.class_records[i],
-                    persons: self.distinct(SetKey::ClassPersons(i))?,
-                    screened: self.distinct(SetKey::ClassSignatures(i))?,
+                    persons: keys[key_bits::PERSON_CLASS + i],
+                    screened: keys[key_bits::SIGNATURE_CLASS + i],
                 },
             );
         }
@@ -489,7 +465,7 @@ impl Tally {
                 .insert(check.id().to_owned(), n);
         }
         summary.screening = screening;
-        Ok(summary)
+        summary
     }
 }
 
@@ -510,11 +486,14 @@ mod tests {
 
     fn tally_of(records: &[(Vec<RecordItem<'_>>, Option<ContentClass>)]) -> Summary {
         let hasher = KeyedHasher::with_key(9, 9);
-        let mut tally = Tally::new(hasher, 1 << 20, None);
+        let sets = crate::dedup::DistinctSets::new(NAMESPACES, 1 << 20, None);
+        let mut pending = Pending::new();
+        let mut tally = Tally::new();
         let mut batch = BatchTally::new();
         for (n, (items, class)) in records.iter().enumerate() {
             batch.add_record(
                 &hasher,
+                &mut pending,
                 items,
                 *class,
                 items.is_empty(),
@@ -522,8 +501,9 @@ mod tests {
                 n as u64 + 1,
             );
         }
-        tally.merge(&batch).unwrap();
-        tally.summarize().unwrap()
+        tally.merge(&batch);
+        sets.insert(&mut pending).unwrap();
+        tally.summarize(&sets.count(1).unwrap())
     }
 
     #[test]
@@ -644,21 +624,25 @@ mod tests {
     }
 
     #[test]
-    fn dense_set_keys_are_distinct() {
-        let mut keys = vec![SetKey::Persons, SetKey::Signatures];
-        keys.extend((0..ItemKind::ALL.len()).map(SetKey::Item));
-        keys.extend((0..3).flat_map(|t| [SetKey::TierPersons(t), SetKey::TierSignatures(t)]));
-        keys.extend((0..9).map(SetKey::CategoryPersons));
-        keys.extend(
-            (0..ContentClass::ALL.len())
-                .flat_map(|c| [SetKey::ClassPersons(c), SetKey::ClassSignatures(c)]),
-        );
-        let mut dense: Vec<usize> = keys.iter().map(|k| k.dense()).collect();
-        dense.sort_unstable();
-        dense.dedup();
-        assert_eq!(dense.len(), keys.len());
-        assert_eq!(dense.len(), SetKey::count());
-        assert!(dense.iter().all(|&d| d < SetKey::count()));
+    fn key_bit_ranges_do_not_overlap() {
+        use key_bits::*;
+        let ranges = [
+            (PERSON, 1),
+            (PERSON_TIER, Tier::ALL.len()),
+            (PERSON_CATEGORY, Category::ALL.len()),
+            (PERSON_CLASS, ContentClass::ALL.len()),
+            (SIGNATURE, 1),
+            (SIGNATURE_TIER, Tier::ALL.len()),
+            (SIGNATURE_CLASS, ContentClass::ALL.len()),
+        ];
+        let mut used = 0u64;
+        for (first, n) in ranges {
+            for b in first..first + n {
+                assert_eq!(used & bit(b), 0, "bit {b} used twice");
+                used |= bit(b);
+            }
+        }
+        assert_eq!(used.count_ones() as usize, USED);
     }
 
     #[test]
