@@ -114,6 +114,24 @@ enum Job {
     Archive(ArchiveSpec),
 }
 
+impl ArchiveSpec {
+    fn cost(&self) -> u64 {
+        self.members.iter().map(|m| m.budget).sum::<u64>()
+            + self.nested.as_ref().map_or(0, |n| n.cost())
+    }
+}
+
+impl Job {
+    /// Roughly proportional to the time the job takes: the plan already gives slow
+    /// compressions smaller budgets.
+    fn cost(&self) -> u64 {
+        match self {
+            Job::File(f) => f.budget,
+            Job::Archive(a) => a.cost(),
+        }
+    }
+}
+
 fn resolve_datasets(sel: &[String]) -> Result<Vec<Dataset>, Error> {
     if sel.is_empty() {
         return Ok(Dataset::ALL.to_vec());
@@ -611,6 +629,10 @@ pub fn generate(opts: &GenOptions, dir: &Path) -> Result<GenReport, Error> {
     } else {
         opts.threads
     };
+    // Longest jobs first, so that no worker starts a big file while the others run out of work
+    // (the order does not change any output).
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].cost()));
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Result<Out, Error>>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
@@ -623,7 +645,7 @@ pub fn generate(opts: &GenOptions, dir: &Path) -> Result<GenReport, Error> {
                 };
                 let r = loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else {
+                    let Some(job) = order.get(i).and_then(|&j| jobs.get(j)) else {
                         break Ok(());
                     };
                     if let Err(e) = run_job(job, &sh, &data_dir, &mut out) {
@@ -639,7 +661,7 @@ pub fn generate(opts: &GenOptions, dir: &Path) -> Result<GenReport, Error> {
             });
         }
     });
-    let mut ledger = Ledger::default();
+    let mut ledgers = Vec::new();
     let mut files = Vec::new();
     let mut report = GenReport::default();
     for r in results
@@ -647,7 +669,7 @@ pub fn generate(opts: &GenOptions, dir: &Path) -> Result<GenReport, Error> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
     {
         let o = r?;
-        ledger.merge(o.ledger);
+        ledgers.push(o.ledger);
         files.extend(o.files);
         report.files += o.report.files;
         report.data_files += o.report.data_files;
@@ -659,7 +681,16 @@ pub fn generate(opts: &GenOptions, dir: &Path) -> Result<GenReport, Error> {
     let _ = std::fs::remove_dir_all(&tmp);
     files.sort_by(|a, b| a.source.cmp(&b.source));
     let gold_dir = dir.join("gold");
-    ledger.write_gold(&gold_dir)?;
+    // The gold answers are combined on a pool of the same size, so that `threads: 1` is one
+    // thread throughout.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .map_err(|e| Error::Archive {
+            path: gold_dir.clone(),
+            message: e.to_string(),
+        })?;
+    pool.install(|| Ledger::write_gold(ledgers, &gold_dir))?;
     let manifest = Manifest {
         generator: format!("fangxian-gen {}", env!("CARGO_PKG_VERSION")),
         seed: opts.seed,

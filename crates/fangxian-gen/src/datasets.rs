@@ -8,7 +8,7 @@ use fangxian_core::{Category, ContentClass, ItemKind};
 use crate::rng::Rng;
 use crate::row::{CellType, Row};
 use crate::tags::Tags;
-use crate::values::{micro, micro4, push_fullwidth, Org, Person, Tables};
+use crate::values::{micro, micro4, push_fullwidth, push_num, Org, Person, Tables};
 
 /// A column: its header in three header styles.
 #[derive(Clone, Copy, Debug)]
@@ -363,17 +363,23 @@ pub(crate) struct Gen<'a> {
 }
 
 fn datetime(out: &mut String, rng: &mut Rng) {
-    use std::fmt::Write;
-    let _ = write!(
-        out,
-        "{}-{:02}-{:02} {:02}:{:02}:{:02}",
+    // Drawn in this order: the corpus for a seed must not change.
+    let parts = [
         rng.range(2022, 2025),
         rng.range(1, 12),
         rng.range(1, 28),
         rng.below(24),
         rng.below(60),
-        rng.below(60)
-    );
+        rng.below(60),
+    ];
+    for (i, (n, sep)) in parts
+        .into_iter()
+        .zip(["", "-", "-", " ", ":", ":"])
+        .enumerate()
+    {
+        out.push_str(sep);
+        push_num(out, n, if i == 0 { 0 } else { 2 });
+    }
 }
 
 /// Writes a mobile in one of its surface forms (`form`: the person's habit, 0–99); returns the
@@ -445,17 +451,17 @@ impl<'a> Gen<'a> {
     }
 
     fn num_cell(&mut self, row: &mut Row, lo: u64, hi: u64) {
-        use std::fmt::Write;
         row.begin();
-        let _ = write!(row.text, "{}", self.rng.range(lo, hi));
+        push_num(&mut row.text, self.rng.range(lo, hi), 0);
         row.end(CellType::Number);
     }
 
     fn money_cell(&mut self, row: &mut Row, hi: u64) {
-        use std::fmt::Write;
         row.begin();
         let v = self.rng.range(100, hi * 100);
-        let _ = write!(row.text, "{}.{:02}", v / 100, v % 100);
+        push_num(&mut row.text, v / 100, 0);
+        row.text.push('.');
+        push_num(&mut row.text, v % 100, 2);
         row.end(CellType::Number);
     }
 
@@ -891,10 +897,9 @@ impl<'a> Gen<'a> {
         let lac = self.rng.range(10_000, 65_000);
         let ci = self.rng.range(10_000, 65_000);
         row.begin();
-        {
-            use std::fmt::Write;
-            let _ = write!(row.text, "{lac}-{ci}");
-        }
+        push_num(&mut row.text, lac, 0);
+        row.text.push('-');
+        push_num(&mut row.text, ci, 0);
         row.end(CellType::Text);
         self.num_cell(row, 0, 120);
     }

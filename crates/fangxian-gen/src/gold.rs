@@ -154,8 +154,8 @@ impl ItemState {
     }
 }
 
-/// Keys here are already 128-bit SipHash values; hashing them again with SipHash cost a fifth
-/// of the generator's time (perf, 50 MB corpus), so the table hash is the key's low bits.
+/// Keys here are already 128-bit hashes; hashing them again with SipHash cost a fifth of the
+/// generator's time (perf, 50 MB corpus), so the table hash is the key's folded bits.
 #[derive(Debug, Default, Clone, Copy)]
 struct IdHasher(u64);
 
@@ -179,20 +179,37 @@ impl Hasher for IdHasher {
 type Fast = BuildHasherDefault<IdHasher>;
 type Set = HashSet<u128, Fast>;
 
+/// A value in a ledger's text arena. One `String` per type instead of a `Box<str>` per distinct
+/// value: a million small allocations (and their frees at the end) were a tenth of the run.
+#[derive(Clone, Copy, Debug)]
+struct Slice {
+    start: usize,
+    len: u32,
+}
+
+/// Appends `s` to `arena` and returns where it is.
+fn stash(arena: &mut String, s: &str) -> Slice {
+    let start = arena.len();
+    arena.push_str(s);
+    // Values are cells of one generated row: far below 4 GiB.
+    #[allow(clippy::cast_possible_truncation)]
+    let len = s.len() as u32;
+    Slice { start, len }
+}
+
+fn unstash(arena: &str, s: Slice) -> &str {
+    &arena[s.start..s.start + s.len as usize]
+}
+
 #[derive(Debug, Default)]
 struct KindLedger {
     found: u64,
     invalid: u64,
-    distinct: HashMap<u128, (Box<str>, ItemState), Fast>,
+    distinct: HashMap<u128, (Slice, ItemState), Fast>,
+    text: String,
 }
 
-#[derive(Debug, Default)]
-struct Group {
-    records: u64,
-    persons: Set,
-}
-
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 struct DecoyState {
     imitates: ItemKind,
     what: &'static str,
@@ -200,21 +217,52 @@ struct DecoyState {
     all: Tags,
 }
 
-/// Accumulates the gold answers as rows are written. One per worker; merged at the end.
-#[derive(Debug, Default)]
+/// The groups an identity key was seen in: tiers in bits 0–2, categories in bits 3–11.
+type GroupBits = u16;
+
+/// Accumulates the gold answers as rows are written. One per worker; combined at the end by
+/// [`Ledger::write_gold`].
+#[derive(Debug)]
 pub(crate) struct Ledger {
     records: Records,
-    signatures: HashMap<u128, u64, Fast>,
-    persons: Set,
-    tiers: [Group; 3],
-    categories: [Group; 9],
-    kinds: BTreeMap<ItemKind, KindLedger>,
+    /// Signatures (valid item sets) of records with PI: duplicates are records minus these.
+    signatures: Set,
+    /// Identity keys and the groups they occur in: one table lookup per key, not three.
+    persons: HashMap<u128, GroupBits, Fast>,
+    tier_records: [u64; 3],
+    category_records: [u64; 9],
+    /// Indexed by position in [`ItemKind::ALL`].
+    kinds: Vec<KindLedger>,
     invalid: Vec<GoldInvalid>,
-    decoys: HashMap<u128, (Box<str>, DecoyState), Fast>,
+    decoys: HashMap<u128, (Slice, DecoyState), Fast>,
+    decoy_text: String,
     pub(crate) inputs: Vec<Input>,
     pub(crate) bytes_scanned: u64,
     scratch: Vec<u128>,
     keys: Vec<u128>,
+}
+
+impl Default for Ledger {
+    fn default() -> Ledger {
+        Ledger {
+            records: Records::default(),
+            signatures: Set::default(),
+            persons: HashMap::default(),
+            tier_records: [0; 3],
+            category_records: [0; 9],
+            kinds: ItemKind::ALL
+                .iter()
+                .map(|_| KindLedger::default())
+                .collect(),
+            invalid: Vec::new(),
+            decoys: HashMap::default(),
+            decoy_text: String::new(),
+            inputs: Vec::new(),
+            bytes_scanned: 0,
+            scratch: Vec::new(),
+            keys: Vec::new(),
+        }
+    }
 }
 
 /// The finaliser of SplitMix64: full avalanche of a 64-bit lane.
@@ -299,6 +347,10 @@ fn category_index(c: Category) -> usize {
     Category::ALL.iter().position(|&x| x == c).unwrap_or(8)
 }
 
+fn kind_index(k: ItemKind) -> usize {
+    ItemKind::ALL.iter().position(|&x| x == k).unwrap_or(0)
+}
+
 /// Where a row sits and what its file says about it.
 pub(crate) struct RowContext<'a> {
     pub(crate) source: &'a str,
@@ -313,9 +365,95 @@ pub(crate) struct RowContext<'a> {
     pub(crate) category: Category,
 }
 
+/// Lines of gold output are formatted in chunks of this many entries, in parallel.
+const FORMAT_CHUNK: usize = 1 << 14;
+
+/// Formats `rows` with `f` into byte chunks, in parallel, in order.
+fn format_parallel<T: Sync>(rows: &[T], f: impl Fn(&mut String, &T) + Sync) -> Vec<Vec<u8>> {
+    use rayon::prelude::*;
+    rows.par_chunks(FORMAT_CHUNK)
+        .map(|chunk| {
+            let mut s = String::with_capacity(chunk.len() * 128);
+            for r in chunk {
+                f(&mut s, r);
+            }
+            s.into_bytes()
+        })
+        .collect()
+}
+
+/// One type's gold lines and counts, combined from every worker's ledger.
+struct KindGold {
+    counts: ItemCounts,
+    lines: Vec<Vec<u8>>,
+    /// `hash_item("decoy", value)` of every distinct valid value.
+    as_decoy: Vec<u128>,
+}
+
+fn kind_gold(kind: ItemKind, parts: &[&KindLedger]) -> KindGold {
+    use rayon::prelude::*;
+    let mut counts = ItemCounts::default();
+    let mut all: Vec<(&str, ItemState)> = Vec::new();
+    for k in parts {
+        counts.found += k.found;
+        counts.invalid += k.invalid;
+        all.extend(
+            k.distinct
+                .values()
+                .map(|(s, st)| (unstash(&k.text, *s), *st)),
+        );
+    }
+    // Sort, then combine the copies of a value that several workers saw: a sort we need anyway
+    // for byte-stable output replaces merging the hash tables.
+    all.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut items: Vec<(&str, ItemState)> = Vec::with_capacity(all.len());
+    for (v, st) in all {
+        match items.last_mut() {
+            Some((last, s)) if *last == v => s.merge(st),
+            _ => items.push((v, st)),
+        }
+    }
+    counts.distinct = items.len() as u64;
+    let id = kind.id();
+    let lines = format_parallel(&items, |line, (v, st)| {
+        line.push_str("{\"type\":\"");
+        line.push_str(id);
+        line.push_str("\",\"value\":");
+        crate::writers::json_str(line, v);
+        line.push_str(",\"count\":");
+        crate::values::push_num(line, st.count, 0);
+        line.push_str(",\"tags\":");
+        push_names(line, st.all);
+        line.push_str(",\"seen\":");
+        push_names(line, st.any);
+        line.push_str("}\n");
+    });
+    let as_decoy = items
+        .par_iter()
+        .map(|(v, _)| hash_item("decoy", v))
+        .collect();
+    KindGold {
+        counts,
+        lines,
+        as_decoy,
+    }
+}
+
+/// Writes byte chunks to a new file.
+fn write_chunks(path: &std::path::Path, chunks: &[Vec<u8>]) -> Result<(), crate::Error> {
+    use std::io::Write;
+    let io = |e| crate::Error::io(path, e);
+    let mut f = std::fs::File::create(path).map_err(io)?;
+    for c in chunks {
+        f.write_all(c).map_err(io)?;
+    }
+    f.flush().map_err(io)
+}
+
 impl Ledger {
     /// Books one written record.
     pub(crate) fn add(&mut self, row: &Row, cx: &RowContext<'_>) {
+        use std::collections::hash_map::Entry;
         self.records.total += 1;
         let mut any_valid = false;
         let mut any_invalid = false;
@@ -329,7 +467,7 @@ impl Ledger {
             let value = row.canon_of(it.canon);
             let tags =
                 it.tags | cx.file_tags | cx.col_tags.get(it.col).copied().unwrap_or_default();
-            let k = self.kinds.entry(it.kind).or_default();
+            let k = &mut self.kinds[kind_index(it.kind)];
             k.found += 1;
             if let Some(check) = it.failed {
                 k.invalid += 1;
@@ -351,10 +489,10 @@ impl Ledger {
                 any: tags,
             };
             let h = hash_item(it.kind.id(), value);
-            match k.distinct.get_mut(&h) {
-                Some((_, s)) => s.merge(st),
-                None => {
-                    k.distinct.insert(h, (value.into(), st));
+            match k.distinct.entry(h) {
+                Entry::Occupied(mut e) => e.get_mut().1.merge(st),
+                Entry::Vacant(e) => {
+                    e.insert((stash(&mut k.text, value), st));
                 }
             }
             self.scratch.push(h);
@@ -379,24 +517,22 @@ impl Ledger {
             let value = row.canon_of(d.value);
             let tags = cx.file_tags | cx.col_tags.get(d.col).copied().unwrap_or_default();
             let h = hash_item("decoy", value);
-            match self.decoys.get_mut(&h) {
-                Some((_, s)) => {
+            match self.decoys.entry(h) {
+                Entry::Occupied(mut e) => {
+                    let s = &mut e.get_mut().1;
                     s.count += 1;
                     s.all = s.all & tags;
                 }
-                None => {
-                    self.decoys.insert(
-                        h,
-                        (
-                            value.into(),
-                            DecoyState {
-                                imitates: d.imitates,
-                                what: d.what,
-                                count: 1,
-                                all: tags,
-                            },
-                        ),
-                    );
+                Entry::Vacant(e) => {
+                    e.insert((
+                        stash(&mut self.decoy_text, value),
+                        DecoyState {
+                            imitates: d.imitates,
+                            what: d.what,
+                            count: 1,
+                            all: tags,
+                        },
+                    ));
                 }
             }
         }
@@ -429,203 +565,221 @@ impl Ledger {
         // Duplicate: the same set of valid (type, value) items as another record.
         self.scratch.sort_unstable();
         self.scratch.dedup();
-        let sig = hash_set(&self.scratch);
-        let seen = self.signatures.entry(sig).or_insert(0);
-        if *seen > 0 {
-            self.records.duplicate += 1;
-        }
-        *seen += 1;
+        self.signatures.insert(hash_set(&self.scratch));
 
         let category = if has_gps {
             cx.category.most_serious(Category::Trajectory)
         } else {
             cx.category
         };
-        let t = &mut self.tiers[tier_index(category.tier())];
-        let c = &mut self.categories[category_index(category)];
-        t.records += 1;
-        c.records += 1;
+        let t = tier_index(category.tier());
+        let c = category_index(category);
+        self.tier_records[t] += 1;
+        self.category_records[c] += 1;
+        let bits: GroupBits = (1 << t) | (1 << (3 + c));
         for &k in &self.keys {
-            self.persons.insert(k);
-            t.persons.insert(k);
-            c.persons.insert(k);
+            *self.persons.entry(k).or_insert(0) |= bits;
         }
     }
 
-    /// Folds another worker's ledger into this one.
-    pub(crate) fn merge(&mut self, other: Ledger) {
-        self.records.total += other.records.total;
-        self.records.with_pi += other.records.with_pi;
-        self.records.invalid += other.records.invalid;
-        // Duplicates are recounted from the merged signatures: a record's first copy may be in
-        // either ledger.
-        self.records.duplicate = 0;
-        for (sig, n) in other.signatures {
-            *self.signatures.entry(sig).or_insert(0) += n;
-        }
-        self.records.duplicate = self.signatures.values().map(|n| n.saturating_sub(1)).sum();
-        self.persons.extend(other.persons);
-        for (a, b) in self.tiers.iter_mut().zip(other.tiers) {
-            a.records += b.records;
-            a.persons.extend(b.persons);
-        }
-        for (a, b) in self.categories.iter_mut().zip(other.categories) {
-            a.records += b.records;
-            a.persons.extend(b.persons);
-        }
-        for (kind, k) in other.kinds {
-            let mine = self.kinds.entry(kind).or_default();
-            mine.found += k.found;
-            mine.invalid += k.invalid;
-            for (h, (v, s)) in k.distinct {
-                match mine.distinct.get_mut(&h) {
-                    Some((_, m)) => m.merge(s),
-                    None => {
-                        mine.distinct.insert(h, (v, s));
-                    }
-                }
-            }
-        }
-        self.invalid.extend(other.invalid);
-        for (h, (v, d)) in other.decoys {
-            match self.decoys.get_mut(&h) {
-                Some((_, m)) => {
-                    m.count += d.count;
-                    m.all = m.all & d.all;
-                }
-                None => {
-                    self.decoys.insert(h, (v, d));
-                }
-            }
-        }
-        self.inputs.extend(other.inputs);
-        self.bytes_scanned += other.bytes_scanned;
-    }
-
-    /// Writes the gold answers into `dir`, sorted for byte-stable output, and returns the
-    /// summary.
+    /// Combines the workers' ledgers and writes the gold answers into `dir`, sorted for
+    /// byte-stable output; returns the summary.
     ///
-    /// Streams straight from the ledger: building [`Gold`] first (a `String` per value and per
-    /// tag) and freeing it again took a third of the generator's time.
-    pub(crate) fn write_gold(mut self, dir: &std::path::Path) -> Result<GoldSummary, crate::Error> {
-        use std::io::Write;
+    /// Runs on the current rayon pool: per type, the values of every ledger are sorted and
+    /// combined (no hash-table merge), and the lines are formatted in parallel chunks. Done
+    /// serially, merging and writing took two fifths of a 300 MB run (perf, 2 cores).
+    pub(crate) fn write_gold(
+        mut ledgers: Vec<Ledger>,
+        dir: &std::path::Path,
+    ) -> Result<GoldSummary, crate::Error> {
+        use rayon::prelude::*;
         std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, e))?;
         let mut summary = GoldSummary {
             schema: SUMMARY_SCHEMA.to_owned(),
-            bytes_scanned: self.bytes_scanned,
-            records: self.records,
-            persons: Persons {
-                distinct: self.persons.len() as u64,
-            },
             ..GoldSummary::default()
         };
-        let mut items: Vec<(ItemKind, &str, ItemState)> = Vec::new();
-        let mut valid_as_decoy: Set = Set::default();
-        for (kind, k) in &self.kinds {
-            summary.items.insert(
-                kind.id().to_owned(),
-                ItemCounts {
-                    found: k.found,
-                    distinct: k.distinct.len() as u64,
-                    invalid: k.invalid,
-                },
-            );
-            for (v, st) in k.distinct.values() {
-                valid_as_decoy.insert(hash_item("decoy", v));
-                items.push((*kind, v, *st));
+        let mut tier_records = [0u64; 3];
+        let mut category_records = [0u64; 9];
+        let mut invalid = Vec::new();
+        let mut persons_parts = Vec::new();
+        let mut signature_parts = Vec::new();
+        for l in &mut ledgers {
+            summary.bytes_scanned += l.bytes_scanned;
+            summary.records.total += l.records.total;
+            summary.records.with_pi += l.records.with_pi;
+            summary.records.invalid += l.records.invalid;
+            for (a, b) in tier_records.iter_mut().zip(l.tier_records) {
+                *a += b;
             }
+            for (a, b) in category_records.iter_mut().zip(l.category_records) {
+                *a += b;
+            }
+            invalid.append(&mut l.invalid);
+            summary.inputs.append(&mut l.inputs);
+            persons_parts.push(std::mem::take(&mut l.persons));
+            signature_parts.push(std::mem::take(&mut l.signatures));
         }
-        items.sort_unstable_by(|a, b| (a.0.id(), a.1).cmp(&(b.0.id(), b.1)));
+        let ledgers = &ledgers;
+
+        // Identity keys: the union of every ledger's, with the groups OR-ed.
+        let persons_job = move || {
+            persons_parts.sort_by_key(|m| std::cmp::Reverse(m.len()));
+            let mut parts = persons_parts.into_iter();
+            let mut base = parts.next().unwrap_or_default();
+            for m in parts {
+                for (k, b) in m {
+                    *base.entry(k).or_insert(0) |= b;
+                }
+            }
+            let mut tiers = [0u64; 3];
+            let mut cats = [0u64; 9];
+            for &bits in base.values() {
+                for (i, t) in tiers.iter_mut().enumerate() {
+                    *t += u64::from(bits >> i & 1);
+                }
+                for (i, c) in cats.iter_mut().enumerate() {
+                    *c += u64::from(bits >> (3 + i) & 1);
+                }
+            }
+            (base.len() as u64, tiers, cats)
+        };
+        // Duplicates: records with PI beyond the first of each distinct signature.
+        let signatures_job = move || {
+            signature_parts.sort_by_key(|m| std::cmp::Reverse(m.len()));
+            let mut parts = signature_parts.into_iter();
+            let mut base = parts.next().unwrap_or_default();
+            for m in parts {
+                base.extend(m);
+            }
+            base.len() as u64
+        };
+        let invalid_job = move || {
+            invalid.par_sort_by(|a, b| {
+                (&a.source, a.record, &a.field).cmp(&(&b.source, b.record, &b.field))
+            });
+            format_parallel(&invalid, |s, r| {
+                // Serialising plain strings and numbers cannot fail.
+                if let Ok(j) = serde_json::to_string(r) {
+                    s.push_str(&j);
+                }
+                s.push('\n');
+            })
+        };
+        // Decoys: every ledger's, sorted by value and combined; the kept imitated type is the
+        // least, so the answer does not depend on which worker wrote which file.
+        let decoys_job = || {
+            let mut all: Vec<(&str, DecoyState)> = Vec::new();
+            for l in ledgers {
+                all.extend(
+                    l.decoys
+                        .values()
+                        .map(|(s, d)| (unstash(&l.decoy_text, *s), *d)),
+                );
+            }
+            all.par_sort_unstable_by(|a, b| {
+                (a.0, a.1.imitates, a.1.what).cmp(&(b.0, b.1.imitates, b.1.what))
+            });
+            let mut out: Vec<(&str, DecoyState)> = Vec::with_capacity(all.len());
+            for (v, d) in all {
+                match out.last_mut() {
+                    Some((last, m)) if *last == v => {
+                        m.count += d.count;
+                        m.all = m.all & d.all;
+                    }
+                    _ => out.push((v, d)),
+                }
+            }
+            out
+        };
+        let mut kinds: Vec<ItemKind> = ItemKind::ALL.to_vec();
+        kinds.sort_by_key(|k| k.id());
+        let kinds_job = || {
+            kinds
+                .par_iter()
+                .map(|&kind| {
+                    let i = kind_index(kind);
+                    let parts: Vec<&KindLedger> = ledgers.iter().map(|l| &l.kinds[i]).collect();
+                    (kind, kind_gold(kind, &parts))
+                })
+                .collect::<Vec<_>>()
+        };
+        let (((persons, duplicates_base), invalid_lines), (decoys, kind_golds)) = rayon::join(
+            || rayon::join(|| rayon::join(persons_job, signatures_job), invalid_job),
+            || rayon::join(decoys_job, kinds_job),
+        );
+        let (distinct, tier_persons, cat_persons) = persons;
+        summary.persons.distinct = distinct;
+        summary.records.duplicate = summary.records.with_pi.saturating_sub(duplicates_base);
         for t in Tier::ALL {
-            let g = &self.tiers[tier_index(t)];
+            let i = tier_index(t);
             summary.tiers.insert(
                 t.id().to_owned(),
                 GroupCounts {
-                    records: g.records,
-                    persons: g.persons.len() as u64,
+                    records: tier_records[i],
+                    persons: tier_persons[i],
                 },
             );
         }
         for c in Category::ALL {
-            let g = &self.categories[category_index(c)];
+            let i = category_index(c);
             summary.categories.insert(
                 c.id().to_owned(),
                 GroupCounts {
-                    records: g.records,
-                    persons: g.persons.len() as u64,
+                    records: category_records[i],
+                    persons: cat_persons[i],
                 },
             );
         }
-        let io = |p: &std::path::Path, e| crate::Error::io(p, e);
-        let mut line = String::with_capacity(256);
-        let path = dir.join("items.jsonl");
-        let f = std::fs::File::create(&path).map_err(|e| io(&path, e))?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
-        for (kind, v, st) in &items {
-            line.clear();
-            line.push_str("{\"type\":\"");
-            line.push_str(kind.id());
-            line.push_str("\",\"value\":");
-            crate::writers::json_str(&mut line, v);
-            line.push_str(",\"count\":");
-            line.push_str(&st.count.to_string());
-            line.push_str(",\"tags\":");
-            push_names(&mut line, st.all);
-            line.push_str(",\"seen\":");
-            push_names(&mut line, st.any);
-            line.push_str("}\n");
-            w.write_all(line.as_bytes()).map_err(|e| io(&path, e))?;
+        let mut valid_as_decoy: Vec<u128> = Vec::new();
+        for (kind, g) in &kind_golds {
+            if g.counts.found > 0 {
+                summary.items.insert(kind.id().to_owned(), g.counts);
+            }
+            valid_as_decoy.extend_from_slice(&g.as_decoy);
         }
-        w.flush().map_err(|e| io(&path, e))?;
-        drop(items);
-
+        valid_as_decoy.par_sort_unstable();
         // A decoy that happens to equal a real item elsewhere is no decoy.
-        let mut decoys: Vec<(&str, &DecoyState)> = self
-            .decoys
+        let decoys: Vec<&(&str, DecoyState)> = decoys
             .iter()
-            .filter(|(h, _)| !valid_as_decoy.contains(*h))
-            .map(|(_, (v, d))| (&**v, d))
+            .filter(|(v, _)| {
+                valid_as_decoy
+                    .binary_search(&hash_item("decoy", v))
+                    .is_err()
+            })
             .collect();
-        decoys.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let path = dir.join("decoys.jsonl");
-        let f = std::fs::File::create(&path).map_err(|e| io(&path, e))?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
-        for (v, d) in &decoys {
-            line.clear();
+        let decoy_lines = format_parallel(&decoys, |line, (v, d)| {
             line.push_str("{\"value\":");
-            crate::writers::json_str(&mut line, v);
+            crate::writers::json_str(line, v);
             line.push_str(",\"imitates\":\"");
             line.push_str(d.imitates.id());
             line.push_str("\",\"what\":\"");
             line.push_str(d.what);
             line.push_str("\",\"count\":");
-            line.push_str(&d.count.to_string());
+            crate::values::push_num(line, d.count, 0);
             line.push_str(",\"tags\":");
-            push_names(&mut line, d.all);
+            push_names(line, d.all);
             line.push_str("}\n");
-            w.write_all(line.as_bytes()).map_err(|e| io(&path, e))?;
-        }
-        w.flush().map_err(|e| io(&path, e))?;
-        drop(decoys);
+        });
+        let item_lines: Vec<Vec<u8>> = kind_golds.into_iter().flat_map(|(_, g)| g.lines).collect();
+        let (a, (b, c)) = rayon::join(
+            || write_chunks(&dir.join("items.jsonl"), &item_lines),
+            || {
+                rayon::join(
+                    || write_chunks(&dir.join("decoys.jsonl"), &decoy_lines),
+                    || write_chunks(&dir.join("invalid.jsonl"), &invalid_lines),
+                )
+            },
+        );
+        a?;
+        b?;
+        c?;
 
-        self.invalid
-            .sort_by(|a, b| (&a.source, a.record, &a.field).cmp(&(&b.source, b.record, &b.field)));
-        let path = dir.join("invalid.jsonl");
-        let f = std::fs::File::create(&path).map_err(|e| io(&path, e))?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
-        for r in &self.invalid {
-            serde_json::to_writer(&mut w, r).map_err(|e| crate::Error::json(&path, e))?;
-            w.write_all(b"\n").map_err(|e| io(&path, e))?;
-        }
-        w.flush().map_err(|e| io(&path, e))?;
-
-        self.inputs.sort_by(|a, b| a.source.cmp(&b.source));
-        summary.inputs = std::mem::take(&mut self.inputs);
+        summary.inputs.sort_by(|a, b| a.source.cmp(&b.source));
         let path = dir.join("summary.json");
         let mut text =
             serde_json::to_string_pretty(&summary).map_err(|e| crate::Error::json(&path, e))?;
         text.push('\n');
-        std::fs::write(&path, text).map_err(|e| io(&path, e))?;
+        std::fs::write(&path, text).map_err(|e| crate::Error::io(&path, e))?;
         Ok(summary)
     }
 }
