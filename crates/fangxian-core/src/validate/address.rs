@@ -8,6 +8,8 @@
 //! postal address, and a fragment without a known place (`3号楼2单元`) is not evidence of an
 //! untrue address. Canonical form: whitespace collapsed.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use super::{name::is_cjk, normalize, regions, Verdict};
@@ -95,7 +97,30 @@ struct Gazetteer {
     /// A bit per hashed character pair that starts some name.
     filter: Vec<u64>,
     /// Names by first two characters, longest first, with their codes.
-    by_prefix: std::collections::HashMap<(char, char), Vec<(&'static str, u32)>>,
+    by_prefix: HashMap<u64, Vec<(&'static str, u32)>, BuildHasherDefault<PairHasher>>,
+}
+
+/// Hashes a packed character pair (std's SipHash showed in profiles; the keys are not
+/// attacker-chosen hash-flooding material: the table is built once from the region list).
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+fn pack((a, b): (char, char)) -> u64 {
+    u64::from(u32::from(a)) << 32 | u64::from(u32::from(b))
 }
 
 fn pair_bit((a, b): (char, char)) -> usize {
@@ -113,7 +138,7 @@ fn gazetteer() -> &'static Gazetteer {
     G.get_or_init(|| {
         let mut g = Gazetteer {
             filter: vec![0; FILTER_BITS / 64],
-            by_prefix: std::collections::HashMap::new(),
+            by_prefix: HashMap::default(),
         };
         for (name, code) in gazetteer_names() {
             let Some(pair) = first_pair(name) else {
@@ -121,7 +146,10 @@ fn gazetteer() -> &'static Gazetteer {
             };
             let bit = pair_bit(pair);
             g.filter[bit / 64] |= 1 << (bit % 64);
-            g.by_prefix.entry(pair).or_default().push((name, code));
+            g.by_prefix
+                .entry(pack(pair))
+                .or_default()
+                .push((name, code));
         }
         for names in g.by_prefix.values_mut() {
             names.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
@@ -139,7 +167,7 @@ impl Gazetteer {
             return None;
         }
         self.by_prefix
-            .get(&pair)?
+            .get(&pack(pair))?
             .iter()
             .find(|(name, _)| text.starts_with(name))
             .copied()

@@ -53,8 +53,8 @@ fn table() -> &'static [Region] {
 fn rows_of(code: u32) -> &'static [Region] {
     let t = table();
     let start = t.partition_point(|r| r.code < code);
-    let end = t.partition_point(|r| r.code <= code);
-    &t[start..end]
+    let len = t[start..].iter().take_while(|r| r.code == code).count();
+    &t[start..start + len]
 }
 
 /// Every row of the table, ordered by code.
