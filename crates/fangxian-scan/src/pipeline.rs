@@ -23,6 +23,7 @@ use std::time::Instant;
 use crossbeam_channel::{bounded, Receiver, Sender};
 use fangxian_core::recognize::{ColumnProfile, Finding, HeaderHint, Recognizer, Scratch};
 use fangxian_core::validate::date::Date;
+use fangxian_core::validate::Signals;
 use fangxian_core::{ContentClass, ItemKind};
 use fangxian_formats::{
     Error as FormatError, InputInfo as FormatInput, Limits, RecordBatch, Source, SourceDone,
@@ -120,7 +121,7 @@ struct Work {
     seq: u64,
     batch: RecordBatch,
     /// Profiles of the tables in this batch, by [`fangxian_formats::Record::table_index`].
-    tables: Vec<Arc<TableProfile>>,
+    tables: Vec<Option<Arc<TableProfile>>>,
 }
 
 struct Done {
@@ -306,9 +307,19 @@ impl WalkVisitor<'_> {
         }
     }
 
-    fn profile_tables(&mut self, batch: &RecordBatch) -> Vec<Arc<TableProfile>> {
-        let mut tables: Vec<Arc<TableProfile>> = Vec::with_capacity(batch.tables().len());
-        for table in batch.tables() {
+    fn profile_tables(&mut self, batch: &RecordBatch) -> Vec<Option<Arc<TableProfile>>> {
+        // Readers may register a table no record uses (a CSV reader's table from before its
+        // header row was read); profiling that one would hide the header.
+        let mut used = vec![false; batch.tables().len()];
+        for record in batch.records() {
+            used[record.table_index()] = true;
+        }
+        let mut tables: Vec<Option<Arc<TableProfile>>> = Vec::with_capacity(used.len());
+        for (table, used) in batch.tables().iter().zip(used) {
+            if !used {
+                tables.push(None);
+                continue;
+            }
             let profile = match self.profiles.get(table.name()) {
                 Some(p) => Arc::clone(p),
                 None => {
@@ -323,7 +334,7 @@ impl WalkVisitor<'_> {
                     p
                 }
             };
-            tables.push(profile);
+            tables.push(Some(profile));
         }
         tables
     }
@@ -511,6 +522,7 @@ struct PendingItem {
     failed: Option<fangxian_core::validate::Check>,
     field: Option<(u32, u32)>,
     confidence: f32,
+    placeholder: bool,
 }
 
 /// A latitude or longitude field of the record being processed.
@@ -544,6 +556,7 @@ fn keep_finding(
         failed: f.evidence.failed,
         field,
         confidence: f.confidence,
+        placeholder: f.evidence.signals.contains(Signals::PLACEHOLDER),
     });
 }
 
@@ -579,7 +592,10 @@ impl Worker<'_> {
         let mut findings = FindingBuf::default();
         let source = work.batch.source();
         for record in work.batch.records() {
-            let table = work.tables.get(record.table_index());
+            let table = work
+                .tables
+                .get(record.table_index())
+                .and_then(Option::as_ref);
             let empty = self.recognize_record(&record, table.map(Arc::as_ref), &mut findings);
             let mut record_items = recycle(std::mem::take(&mut self.record_items));
             record_items.extend(self.items.iter().map(|i| RecordItem {
@@ -589,6 +605,7 @@ impl Worker<'_> {
                 failed: i.failed,
                 field: i.field.map(|f| findings.get(f)),
                 confidence: i.confidence,
+                placeholder: i.placeholder,
             }));
             tally.add_record(
                 &self.hasher,

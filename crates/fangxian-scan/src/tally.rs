@@ -4,7 +4,6 @@
 //! de-duplicate); one thread merges batches into a [`Tally`], which owns the exact
 //! [`DistinctSets`]. Every rule here is the contract's (§3): read it beside this file.
 
-use fangxian_core::validate::placeholder::is_placeholder;
 use fangxian_core::validate::Check;
 use fangxian_core::{Category, ContentClass, ItemKind, Tier};
 
@@ -32,6 +31,9 @@ pub struct RecordItem<'a> {
     pub field: Option<&'a str>,
     /// The recognizer's confidence.
     pub confidence: f32,
+    /// The validator flagged the value as a placeholder or published sample
+    /// ([`fangxian_core::validate::Signals::PLACEHOLDER`]).
+    pub placeholder: bool,
 }
 
 /// The namespace of item values in the scan's [`DistinctSets`]: flag bit = item type index.
@@ -114,7 +116,9 @@ pub struct BatchTally {
     placeholder: u64,
     empty: u64,
     unidentifiable: u64,
-    scratch: Vec<(ItemKind, usize)>,
+    /// The record's valid items as (type index, value hash), for its signature.
+    signature_items: Vec<(u8, u128)>,
+    signature_bytes: Vec<u8>,
 }
 
 impl BatchTally {
@@ -152,18 +156,18 @@ impl BatchTally {
         let mut any_valid = false;
         let mut any_invalid = false;
         let mut placeholder = false;
+        self.signature_items.clear();
         for item in items {
             let k = kind_index(item.kind);
             self.item_found[k] += 1;
             if item.valid {
                 any_valid = true;
                 self.item_valid[k] += 1;
-                pending.push(
-                    NS_ITEMS,
-                    hasher.hash_parts(&[item.value.as_bytes()]),
-                    bit(k),
-                );
-                placeholder |= is_placeholder(item.kind, item.value);
+                let hash = hasher.hash_parts(&[item.value.as_bytes()]);
+                pending.push(NS_ITEMS, hash, bit(k));
+                self.signature_items
+                    .push((u8::try_from(k).unwrap_or(u8::MAX), hash));
+                placeholder |= item.placeholder;
             } else {
                 any_invalid = true;
                 self.item_invalid[k] += 1;
@@ -212,25 +216,16 @@ impl BatchTally {
         self.category_records[c] += 1;
         self.class_records[cl] += 1;
 
-        // The record's signature: its set of valid (type, value) items, order-independent.
-        self.scratch.clear();
-        self.scratch.extend(
-            items
-                .iter()
-                .enumerate()
-                .filter(|(_, i)| i.valid)
-                .map(|(n, i)| (i.kind, n)),
-        );
-        self.scratch
-            .sort_unstable_by(|a, b| (a.0, items[a.1].value).cmp(&(b.0, items[b.1].value)));
-        self.scratch
-            .dedup_by(|a, b| a.0 == b.0 && items[a.1].value == items[b.1].value);
-        let mut parts: Vec<&[u8]> = Vec::with_capacity(self.scratch.len() * 2);
-        for &(kind, n) in &self.scratch {
-            parts.push(kind.id().as_bytes());
-            parts.push(items[n].value.as_bytes());
+        // The record's signature: its set of valid (type, value) items, order-independent,
+        // as the keyed hash of its sorted (type, value hash) pairs.
+        self.signature_items.sort_unstable();
+        self.signature_items.dedup();
+        self.signature_bytes.clear();
+        for &(k, hash) in &self.signature_items {
+            self.signature_bytes.push(k);
+            self.signature_bytes.extend_from_slice(&hash.to_le_bytes());
         }
-        let signature = hasher.hash_parts(&parts);
+        let signature = hasher.hash_parts(&[b"signature", &self.signature_bytes]);
         self.signature_records += 1;
         pending.push(
             NS_KEYS,
@@ -472,6 +467,7 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fangxian_core::validate::placeholder::is_placeholder;
 
     fn item(kind: ItemKind, value: &str, valid: bool) -> RecordItem<'_> {
         RecordItem {
@@ -481,6 +477,7 @@ mod tests {
             failed: (!valid).then_some(Check::Checksum),
             field: None,
             confidence: 0.9,
+            placeholder: valid && is_placeholder(kind, value),
         }
     }
 
