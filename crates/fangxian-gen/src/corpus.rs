@@ -17,7 +17,8 @@ use crate::row::Row;
 use crate::tags::Tags;
 use crate::values::{Org, Person, Tables};
 use crate::writers::{
-    Encoder, Encoding, Format, Hashing, Packaging, SqliteWriter, Stream, TableWriter,
+    Encoder, Encoding, Format, Hashing, Packaging, SqliteWriter, Stream, TableWriter, XlsxWriter,
+    XLSX_MAX_ROWS,
 };
 use crate::Error;
 
@@ -188,8 +189,9 @@ fn plan(opts: &GenOptions) -> Result<Vec<Job>, Error> {
         return Err(Error::Unknown {
             what: "format",
             value: formats.iter().map(|f| f.id()).collect::<Vec<_>>().join(","),
-            known: "tables need csv, tsv, json, jsonl, mysql, pgdump or sqlite; logs need txt"
-                .to_owned(),
+            known:
+                "tables need csv, tsv, json, jsonl, mysql, pgdump, sqlite or xlsx; logs need txt"
+                    .to_owned(),
         });
     }
     let n = pairs.len() as u64;
@@ -245,15 +247,15 @@ fn plan(opts: &GenOptions) -> Result<Vec<Job>, Error> {
             ));
         }
     }
-    // xz and bzip2 run at 10–20 MB/s; give their files a quarter share so they do not dominate
-    // the run time.
-    let weight = |p: Option<Packaging>| match p {
-        Some(Packaging::Xz | Packaging::Bz2) => 1,
+    // xz and bzip2 run at 10–20 MB/s, and xlsx (XML, deflated at level 6, built in memory)
+    // about as slowly; give their files a quarter share so they do not dominate the run time.
+    let weight = |f: Format, p: Option<Packaging>| match (f, p) {
+        (Format::Xlsx, _) | (_, Some(Packaging::Xz | Packaging::Bz2)) => 1,
         _ => 4,
     };
-    let wsum: u64 = specs.iter().map(|(_, p)| weight(*p)).sum();
+    let wsum: u64 = specs.iter().map(|(s, p)| weight(s.format, *p)).sum();
     for (s, p) in &mut specs {
-        s.budget = opts.size * weight(*p) / wsum.max(1);
+        s.budget = opts.size * weight(s.format, *p) / wsum.max(1);
         if let Some(st) = s.stream {
             s.name.push('.');
             s.name.push_str(st.id());
@@ -323,8 +325,12 @@ fn write_data<W: Write>(
     containers: &[&'static str],
     out: &mut Out,
 ) -> std::io::Result<W> {
-    if spec.format == Format::Sqlite {
-        return write_sqlite(spec, w, sh, source, container_tags, containers, out);
+    match spec.format {
+        Format::Sqlite => {
+            return write_sqlite(spec, w, sh, source, container_tags, containers, out)
+        }
+        Format::Xlsx => return write_xlsx(spec, w, sh, source, container_tags, containers, out),
+        _ => {}
     }
     let stream = Stream::new(w, spec.stream)?;
     let mut enc = Encoder::new(stream, spec.encoding)?;
@@ -470,6 +476,63 @@ fn write_sqlite<W: Write>(
     db.finish().map_err(sql)?;
     let bytes = std::fs::read(&path)?;
     let _ = std::fs::remove_file(&path);
+    let mut stream = Stream::new(w, spec.stream)?;
+    stream.write_all(&bytes)?;
+    let w = stream.finish()?;
+    book(spec, source, containers, record, bytes.len() as u64, out);
+    Ok(w)
+}
+
+/// An xlsx workbook: built in memory, then streamed through the file's compression or into its
+/// archive like any other data file.
+fn write_xlsx<W: Write>(
+    spec: &FileSpec,
+    w: W,
+    sh: &Shared<'_>,
+    source: &str,
+    container_tags: Tags,
+    containers: &[&'static str],
+    out: &mut Out,
+) -> std::io::Result<W> {
+    let xerr = |e: rust_xlsxwriter::XlsxError| std::io::Error::other(e.to_string());
+    let ds = spec.dataset;
+    let headers: Vec<&str> = ds.columns().iter().map(|c| spec.style.header(c)).collect();
+    let fields: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+    // Every other xlsx file has its plain mobiles typed in as numbers.
+    let mut sheet =
+        XlsxWriter::new(ds.table(), &headers, spec.variant.is_multiple_of(2)).map_err(xerr)?;
+    let mut gen = Gen::new(Rng::new(spec.seed), sh.people, sh.orgs);
+    let mut row = Row::default();
+    let mut col_tags = Vec::new();
+    let file_tags = spec.format.tag()
+        | spec.style.tags()
+        | spec.stream.map_or(Tags::EMPTY, Packaging::tag)
+        | container_tags;
+    let mut record = 0u64;
+    // The budget counts the rows as text, like the other formats; the stored file is smaller
+    // (deflated XML), and that is what the report counts.
+    let mut approx = 0u64;
+    while (record == 0 || approx < spec.budget) && sheet.rows() + 2 <= XLSX_MAX_ROWS {
+        gen.fill(ds, &mut row);
+        let copies = if gen.rng.chance(15) { 2 } else { 1 };
+        for _ in 0..copies {
+            record += 1;
+            sheet.row(&row, &mut col_tags).map_err(xerr)?;
+            approx += (row.text.len() + row.cells.len()) as u64;
+            out.ledger.add(
+                &row,
+                &RowContext {
+                    source,
+                    record,
+                    fields: &fields,
+                    col_tags: &col_tags,
+                    file_tags,
+                    category: ds.category(),
+                },
+            );
+        }
+    }
+    let bytes = sheet.finish().map_err(xerr)?;
     let mut stream = Stream::new(w, spec.stream)?;
     stream.write_all(&bytes)?;
     let w = stream.finish()?;

@@ -63,6 +63,11 @@ tags! {
     PARENTHESES = 19, "parentheses";
     /// A mixed column: landline in a contact-phone column that mostly holds mobiles.
     MIXED_COLUMN = 20, "mixed_column";
+    /// A number cell of a spreadsheet rather than a text cell (a mobile typed in as a number).
+    XLSX_NUMBER = 21, "xlsx_number";
+    /// Spreadsheet text holding `_x` and four hex digits (`wxid_x0410…`), which xlsx stores
+    /// escaped as `_x005F_x0410…` (ECMA-376 ST_Xstring); a reader must undo the escape.
+    XLSX_ESCAPED = 22, "xlsx_escaped";
     /// Headers in pinyin abbreviations (`sfzh`, `sjh` …).
     PINYIN_HEADER = 24, "pinyin_header";
     /// Headers in English.
@@ -103,6 +108,8 @@ tags! {
     TXT = 46, "txt";
     /// SQLite database file.
     SQLITE = 47, "sqlite";
+    /// Excel workbook (xlsx).
+    XLSX = 48, "xlsx";
 }
 
 impl Tags {

@@ -62,6 +62,8 @@ named_enum! {
         Txt = "txt",
         /// A SQLite database file, one table per file.
         Sqlite = "sqlite",
+        /// An Excel workbook (Office Open XML), one worksheet per file.
+        Xlsx = "xlsx",
     }
 }
 
@@ -120,6 +122,7 @@ impl Format {
             Format::Mysql | Format::Pgdump => "sql",
             Format::Txt => "log",
             Format::Sqlite => "db",
+            Format::Xlsx => "xlsx",
         }
     }
 
@@ -133,6 +136,7 @@ impl Format {
             Format::Pgdump => Tags::PGDUMP,
             Format::Txt => Tags::TXT,
             Format::Sqlite => Tags::SQLITE,
+            Format::Xlsx => Tags::XLSX,
         }
     }
 
@@ -141,8 +145,9 @@ impl Format {
     pub(crate) fn encodings(self) -> &'static [Encoding] {
         match self {
             Format::Json | Format::Jsonl => &[Encoding::Utf8, Encoding::Utf8Bom],
-            // SQLite text is UTF-8 here (the database encoding, not a file encoding).
-            Format::Sqlite => &[Encoding::Utf8],
+            // SQLite text is UTF-8 here, and so is SQLite text and the XML inside an xlsx (the database and package encodings,
+            // not file encodings).
+            Format::Sqlite | Format::Xlsx => &[Encoding::Utf8],
             Format::Mysql | Format::Pgdump => &[Encoding::Utf8, Encoding::Gbk],
             Format::Csv | Format::Tsv | Format::Txt => Encoding::ALL,
         }
@@ -532,7 +537,7 @@ impl TableWriter {
                 self.eol(out);
             }
             Format::Json => out.push_str("[\n"),
-            Format::Jsonl | Format::Txt | Format::Sqlite => {}
+            Format::Jsonl | Format::Txt | Format::Sqlite | Format::Xlsx => {}
             Format::Mysql => {
                 let cs = if self.gbk { "gbk" } else { "utf8mb4" };
                 out.push_str("-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n--\n");
@@ -663,8 +668,8 @@ impl TableWriter {
                 out.push_str(row.cell(0).0);
                 self.eol(out);
             }
-            // SQLite rows go through `SqliteWriter`, not text.
-            Format::Sqlite => {}
+            // SQLite and xlsx rows go through `SqliteWriter` and `XlsxWriter`, not text.
+            Format::Sqlite | Format::Xlsx => {}
             Format::Mysql => {
                 if self.rows.is_multiple_of(INSERT_BATCH) {
                     if self.rows > 0 {
@@ -794,6 +799,135 @@ impl SqliteWriter {
     }
 }
 
+/// Writes rows into the one worksheet of an xlsx workbook (rust_xlsxwriter, built in memory).
+///
+/// Text cells are strings, as an export tool writes them: an 18-digit ID stored as a number
+/// would become a float and lose its last digits. Numeric columns (QQ numbers, amounts) are
+/// numbers where the number reads back as the same text, and in some files a plain 11-digit
+/// mobile is a number too, as when someone typed the column into Excel — a hard case for a
+/// reader that prints floats.
+pub(crate) struct XlsxWriter {
+    book: rust_xlsxwriter::Workbook,
+    row: u32,
+    numeric_mobiles: bool,
+}
+
+/// Rows of a worksheet, header included (Excel's limit).
+pub(crate) const XLSX_MAX_ROWS: u32 = 1_048_576;
+
+/// `text` as an f64 when the number prints back as exactly `text` (as a reader would show it).
+fn exact_number(text: &str) -> Option<f64> {
+    if text.is_empty() || text.len() > 15 || !text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    {
+        return None;
+    }
+    let f: f64 = text.parse().ok()?;
+    (f.to_string() == text).then_some(f)
+}
+
+/// Whether rust_xlsxwriter escapes `text`: `_x` and four hex digits, followed by anything, get
+/// their `_` stored as `_x005F_` (as Excel does), so that a reader does not take them for a
+/// `_xHHHH_` escape. `Err` when its check would slice inside a character (it would panic).
+fn xstring_escaped(text: &str) -> Result<bool, rust_xlsxwriter::XlsxError> {
+    let mut escaped = false;
+    for (i, _) in text.match_indices("_x") {
+        if i + 7 > text.len() {
+            continue;
+        }
+        if !text.is_char_boundary(i + 6) {
+            return Err(rust_xlsxwriter::XlsxError::ParameterError(format!(
+                "cannot store `{text}` in xlsx"
+            )));
+        }
+        escaped |= text.as_bytes()[i + 2..i + 6]
+            .iter()
+            .all(u8::is_ascii_hexdigit);
+    }
+    Ok(escaped)
+}
+
+impl XlsxWriter {
+    pub(crate) fn new(
+        sheet: &str,
+        headers: &[&str],
+        numeric_mobiles: bool,
+    ) -> Result<XlsxWriter, rust_xlsxwriter::XlsxError> {
+        use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
+        let mut book = Workbook::new();
+        // A fixed creation time keeps the file byte-identical for a seed (the default is now).
+        let when = ExcelDateTime::from_ymd(2024, 6, 30)?.and_hms(23, 59, 59)?;
+        book.set_properties(&DocProperties::new().set_creation_datetime(&when));
+        let ws = book.add_worksheet();
+        ws.set_name(sheet)?;
+        for (i, h) in (0u16..).zip(headers) {
+            ws.write_string(0, i, *h)?;
+        }
+        Ok(XlsxWriter {
+            book,
+            row: 0,
+            numeric_mobiles,
+        })
+    }
+
+    /// Rows written so far, header included.
+    pub(crate) fn rows(&self) -> u32 {
+        self.row + 1
+    }
+
+    /// Writes one row; `tags` gets the per-column tags (`xlsx_number` for number cells).
+    pub(crate) fn row(
+        &mut self,
+        row: &Row,
+        tags: &mut Vec<Tags>,
+    ) -> Result<(), rust_xlsxwriter::XlsxError> {
+        self.row += 1;
+        let r = self.row;
+        let ws = self.book.worksheet_from_index(0)?;
+        tags.clear();
+        for (c, i) in (0u16..).zip(0..row.cells.len()) {
+            let (text, ty) = row.cell(i);
+            let number = match ty {
+                CellType::Null => {
+                    tags.push(Tags::EMPTY);
+                    continue;
+                }
+                CellType::Number => exact_number(text),
+                CellType::Text => (self.numeric_mobiles
+                    && text.len() == 11
+                    && text.starts_with('1')
+                    && row
+                        .items
+                        .iter()
+                        .any(|it| it.col == i && it.kind == fangxian_core::ItemKind::Mobile))
+                .then(|| exact_number(text))
+                .flatten(),
+            };
+            match number {
+                Some(f) => {
+                    ws.write_number(r, c, f)?;
+                    tags.push(Tags::XLSX_NUMBER);
+                }
+                None => {
+                    let escaped = xstring_escaped(text)?;
+                    if !text.is_empty() {
+                        ws.write_string(r, c, text)?;
+                    }
+                    tags.push(if escaped {
+                        Tags::XLSX_ESCAPED
+                    } else {
+                        Tags::EMPTY
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn finish(mut self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        self.book.save_to_buffer()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -818,6 +952,73 @@ mod tests {
         pg_ident(&mut s, "姓名");
         pg_ident(&mut s, "sfzh");
         assert_eq!(s, "\"姓名\"sfzh");
+    }
+
+    /// Reads one member of a zip archive as text.
+    fn zip_member(bytes: &[u8], name: &str) -> String {
+        use std::io::Read;
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut s = String::new();
+        z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    }
+
+    #[test]
+    fn xlsx_keeps_ids_as_text_and_types_plain_mobiles_as_numbers() {
+        use fangxian_core::ItemKind;
+        let mut row = Row::default();
+        row.text_cell("110105194912310021");
+        row.text_cell("13812345678");
+        row.item(ItemKind::Mobile, "13812345678", None, Tags::EMPTY, 1);
+        row.begin();
+        row.text.push_str("12345678");
+        row.end(CellType::Number);
+        row.begin();
+        row.text.push_str("100.50");
+        row.end(CellType::Number);
+        row.null_cell();
+        row.text_cell("wxid_x0410a80h0ml06");
+        let build = |numeric_mobiles| {
+            let mut w =
+                XlsxWriter::new("t", &["a", "b", "c", "d", "e", "f"], numeric_mobiles).unwrap();
+            let mut tags = Vec::new();
+            w.row(&row, &mut tags).unwrap();
+            (w.finish().unwrap(), tags)
+        };
+        let (bytes, tags) = build(true);
+        let x = Tags::XLSX_NUMBER;
+        let e = Tags::EMPTY;
+        assert_eq!(tags, [e, x, x, e, e, Tags::XLSX_ESCAPED]);
+        let sheet = zip_member(&bytes, "xl/worksheets/sheet1.xml");
+        let strings = zip_member(&bytes, "xl/sharedStrings.xml");
+        // The ID is a shared string, never a number; the mobile and QQ-like number are numbers;
+        // "100.50" would read back as 100.5, so it stays text.
+        assert!(strings.contains("<t>110105194912310021</t>"), "{strings}");
+        assert!(
+            sheet.contains("<c r=\"B2\"><v>13812345678</v></c>"),
+            "{sheet}"
+        );
+        assert!(sheet.contains("<c r=\"C2\"><v>12345678</v></c>"), "{sheet}");
+        assert!(strings.contains("<t>100.50</t>"), "{strings}");
+        assert!(!sheet.contains("r=\"E2\""), "{sheet}");
+        assert!(strings.contains("wxid_x005F_x0410a80h0ml06"), "{strings}");
+        let (bytes2, tags) = build(false);
+        assert_eq!(tags[1], e);
+        assert!(zip_member(&bytes2, "xl/sharedStrings.xml").contains("<t>13812345678</t>"));
+        // Byte-identical for the same input: no clock in the file.
+        assert_eq!(bytes, build(true).0);
+    }
+
+    #[test]
+    fn xstring_escapes_are_detected_as_rust_xlsxwriter_makes_them() {
+        assert!(xstring_escaped("wxid_x0410a80h0ml06").unwrap());
+        assert!(!xstring_escaped("zhang_xu88").unwrap());
+        // Too close to the end for the escape check.
+        assert!(!xstring_escaped("ab_x0410").unwrap());
+        assert!(xstring_escaped("_x04张三").is_err());
+        assert_eq!(exact_number("13812345678"), Some(13_812_345_678.0));
+        assert_eq!(exact_number("123456789012345678"), None);
+        assert_eq!(exact_number("0138"), None);
     }
 
     #[test]

@@ -37,18 +37,22 @@ fn same_seed_gives_identical_bytes_and_another_seed_does_not() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
     let c = tempfile::tempdir().unwrap();
-    gen(11, 400_000, a.path());
-    // A different thread count must not change a byte either.
-    let opts = GenOptions {
-        seed: 11,
+    // Every format (SQLite and xlsx included), and a different thread count each time: the
+    // workers take files in any order and the gold answers are combined on a pool of that
+    // size, which must not change a byte.
+    let opts = |seed, threads| GenOptions {
+        seed,
         size: 400_000,
-        threads: 1,
+        formats: Format::ALL.to_vec(),
+        threads,
         ..GenOptions::default()
     };
-    generate(&opts, b.path()).unwrap();
-    gen(12, 400_000, c.path());
+    generate(&opts(11, 3), a.path()).unwrap();
+    generate(&opts(11, 1), b.path()).unwrap();
+    generate(&opts(12, 2), c.path()).unwrap();
     let (fa, fb, fc) = (files(a.path()), files(b.path()), files(c.path()));
     assert!(fa.len() > 20, "{} files", fa.len());
+    assert!(fa.keys().any(|k| k.contains(".xlsx")), "no xlsx file");
     assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
     for (k, v) in &fa {
         assert!(fb[k] == *v, "{k} differs between runs with the same seed");
@@ -281,6 +285,7 @@ fn every_format_encoding_and_container_occurs_and_tags_say_so() {
         "utf16",
         "new_energy",
         "compound_surname",
+        "xlsx_number",
     ] {
         assert!(seen.contains(t), "no item tagged {t}");
     }

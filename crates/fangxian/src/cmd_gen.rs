@@ -22,8 +22,8 @@ pub struct Args {
     /// Target size of the data as text, before compression (10MB, 1GB, 500KB …).
     #[arg(long, default_value = "10MB")]
     pub size: String,
-    /// Formats, comma-separated: csv, tsv, json, jsonl, mysql, pgdump, sqlite, txt (default: all
-    /// but sqlite).
+    /// Formats, comma-separated: csv, tsv, json, jsonl, mysql, pgdump, sqlite, xlsx, txt
+    /// (default: all but sqlite and xlsx).
     #[arg(long, value_delimiter = ',')]
     pub formats: Vec<String>,
     /// Datasets or content categories, comma-separated: customers, hotel, gps, checkpoint,

@@ -138,6 +138,13 @@ fn gen_rejects_unknown_options_with_exit_2() {
 /// The CI accuracy gate (issue 6): fangxian's own scan of a small corpus in every format must
 /// reach F1 ≥ 0.99 on every checksum-bearing type, report no decoy valid, and give exactly the
 /// gold summary.
+///
+/// Known gap left out of the gate: xlsx text holding `_x` and four hex digits (a WeChat id
+/// `wxid_x0410…`, tag `xlsx_escaped`) is stored as `_x005F_x0410…`, and calamine 0.26 does not
+/// undo that escape, so scan misses the value (see
+/// `xlsx_escaped_text_is_read_back_unescaped` below). Seed 2026's 3 MB corpus has no such value
+/// in an xlsx file; the test checks that, so a change of seed or generator cannot bring the case
+/// in silently.
 #[test]
 fn scan_meets_the_accuracy_gate_on_a_generated_corpus() {
     let d = tempfile::tempdir().unwrap();
@@ -150,13 +157,20 @@ fn scan_meets_the_accuracy_gate_on_a_generated_corpus() {
         "--seed",
         "2026",
         "--formats",
-        "csv,tsv,json,jsonl,mysql,pgdump,sqlite,txt",
+        "csv,tsv,json,jsonl,mysql,pgdump,sqlite,xlsx,txt",
         "--quiet",
     ]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    let gold = d.path().join("gold");
+    let items = std::fs::read_to_string(gold.join("items.jsonl")).unwrap();
+    assert!(items.contains("\"xlsx\""), "no item in an xlsx file");
+    assert!(
+        !items.contains("xlsx_escaped"),
+        "the gate corpus meets the known xlsx gap"
     );
     let findings = d.path().join("findings.jsonl");
     let summary = d.path().join("summary.json");
@@ -197,7 +211,6 @@ fn scan_meets_the_accuracy_gate_on_a_generated_corpus() {
         matches!(status.code(), Some(0 | 1)),
         "scan failed ({status}): {err}"
     );
-    let gold = d.path().join("gold");
     let out = fangxian(&[
         "eval",
         "--gold",
@@ -218,4 +231,58 @@ fn scan_meets_the_accuracy_gate_on_a_generated_corpus() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// xlsx stores text holding `_x` and four hex digits with its `_` escaped (`_x005F_`, ECMA-376
+/// ST_Xstring; Excel and rust_xlsxwriter both do), and a reader must undo it. fangxian scan reads
+/// xlsx through calamine 0.26, which does not (0.38 does), so `wxid_x0410a80h0ml06` is seen as
+/// `wxid_x005F_x0410a80h0ml06` and missed. Ignored until fangxian-formats decodes the escape.
+#[test]
+#[ignore = "fangxian-formats: xlsx `_x005F_` escapes are not decoded (calamine 0.26)"]
+fn xlsx_escaped_text_is_read_back_unescaped() {
+    let d = tempfile::tempdir().unwrap();
+    let out = fangxian(&[
+        "gen",
+        "--out",
+        d.path().to_str().unwrap(),
+        "--size",
+        "2MB",
+        "--seed",
+        "1",
+        "--formats",
+        "xlsx",
+        "--categories",
+        "customers",
+        "--compress",
+        "none",
+        "--quiet",
+    ]);
+    assert!(out.status.success());
+    let gold = std::fs::read_to_string(d.path().join("gold/items.jsonl")).unwrap();
+    let escaped: Vec<serde_json::Value> = gold
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| {
+            v["tags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t == "xlsx_escaped")
+        })
+        .collect();
+    assert!(!escaped.is_empty(), "seed 1 no longer has an escaped value");
+    let findings = d.path().join("findings.jsonl");
+    let out = fangxian(&[
+        "scan",
+        d.path().join("data").to_str().unwrap(),
+        "--findings",
+        findings.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(matches!(out.status.code(), Some(0 | 1)));
+    let found = std::fs::read_to_string(&findings).unwrap();
+    for v in escaped {
+        let needle = format!("\"value\":{}", v["value"]);
+        assert!(found.contains(&needle), "missed {needle}");
+    }
 }
