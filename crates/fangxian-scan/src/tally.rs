@@ -1,8 +1,10 @@
 //! Counting: from the items of each record to the contract's summary counts.
 //!
-//! Workers turn each record into a [`BatchTally`] (plain counters plus the keyed hashes to
-//! de-duplicate); one thread merges batches into a [`Tally`], which owns the exact
-//! [`DistinctSets`]. Every rule here is the contract's (§3): read it beside this file.
+//! Workers count each record into a [`BatchTally`] (plain counters) and queue its keyed hashes,
+//! flagged with the distinct counts they belong to ([`NS_ITEMS`], [`NS_KEYS`], [`key_bits`]),
+//! for the shared [`crate::dedup::DistinctSets`]; one thread merges the counters into a
+//! [`Tally`], which turns them and the distinct sets' bit counts into the summary. Every rule
+//! here is the contract's (§3): read it beside this file.
 
 use fangxian_core::validate::Check;
 use fangxian_core::{Category, ContentClass, ItemKind, Tier};
