@@ -38,11 +38,11 @@ pub struct RecordItem<'a> {
     pub placeholder: bool,
 }
 
-/// The namespace of item values in the scan's [`DistinctSets`]: flag bit = item type index.
+/// The namespace of item values in the scan's [`crate::dedup::DistinctSets`]: flag bit = item type index.
 pub const NS_ITEMS: usize = 0;
 /// The namespace of person keys and record signatures: flags per [`key_bits`].
 pub const NS_KEYS: usize = 1;
-/// Namespaces the scan's [`DistinctSets`] must have.
+/// Namespaces the scan's [`crate::dedup::DistinctSets`] must have.
 pub const NAMESPACES: usize = 2;
 
 /// Flag bits of [`NS_KEYS`] entries: which distinct counts a person key or a record signature
