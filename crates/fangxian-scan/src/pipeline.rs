@@ -197,6 +197,9 @@ pub fn scan(
     let (work_tx, work_rx) = bounded::<Work>(pool_size);
     let (done_tx, done_rx) = bounded::<Done>(pool_size);
     let (pool_tx, pool_rx) = bounded::<RecordBatch>(pool_size);
+    // Finding arenas go back from the collector to the workers, so their buffers (about a
+    // batch's size each) are allocated once instead of page-faulted in for every batch.
+    let (spare_tx, spare_rx) = crossbeam_channel::unbounded::<FindingBuf>();
     for _ in 0..pool_size {
         let _ = pool_tx.send(RecordBatch::new());
     }
@@ -223,13 +226,17 @@ pub fn scan(
             let rx = work_rx.clone();
             let tx = done_tx.clone();
             let sets = &sets;
-            workers
-                .push(scope.spawn(move || worker(recognizer, &hasher, sets, progress, &rx, &tx)));
+            let spare = spare_rx.clone();
+            workers.push(
+                scope.spawn(move || worker(recognizer, &hasher, sets, progress, &rx, &tx, &spare)),
+            );
         }
         drop(work_rx);
         drop(done_tx);
+        drop(spare_rx);
         let tally = &mut tally;
-        let collector = scope.spawn(move || collect(&done_rx, &pool_tx, sink, tally, progress));
+        let collector =
+            scope.spawn(move || collect(&done_rx, &pool_tx, &spare_tx, sink, tally, progress));
 
         let walker = Walker::new(options.limits.clone())
             .follow_symlinks(options.follow_symlinks)
@@ -584,12 +591,14 @@ struct Worker<'r> {
     record_items: Vec<RecordItem<'static>>,
     /// Hashes of the current batch, inserted into the distinct sets once per batch.
     pending: Pending,
+    /// Emptied finding arenas, back from the collector.
+    spare: Receiver<FindingBuf>,
 }
 
 impl Worker<'_> {
     fn process(&mut self, work: Work) -> Done {
         let mut tally = BatchTally::new();
-        let mut findings = FindingBuf::default();
+        let mut findings = self.spare.try_recv().unwrap_or_default();
         let source = work.batch.source();
         for record in work.batch.records() {
             let table = work
@@ -718,6 +727,7 @@ fn worker(
     progress: &Progress,
     rx: &Receiver<Work>,
     tx: &Sender<Done>,
+    spare: &Receiver<FindingBuf>,
 ) -> Result<(), ScanError> {
     let mut state = Worker {
         recognizer,
@@ -729,6 +739,7 @@ fn worker(
         coordinates: Vec::new(),
         record_items: Vec::new(),
         pending: Pending::new(),
+        spare: spare.clone(),
     };
     for work in rx {
         let done = state.process(work);
@@ -748,6 +759,7 @@ fn worker(
 fn collect(
     rx: &Receiver<Done>,
     pool: &Sender<RecordBatch>,
+    spare: &Sender<FindingBuf>,
     sink: &mut dyn FindingSink,
     tally: &mut Tally,
     progress: &Progress,
@@ -778,6 +790,10 @@ fn collect(
             let mut batch = done.batch;
             batch.clear();
             let _ = pool.send(batch);
+            let mut findings = done.findings;
+            findings.text.clear();
+            findings.rows.clear();
+            let _ = spare.send(findings);
         }
     }
     Ok(())
