@@ -560,8 +560,11 @@ fn archive_bytes(
     let mut members: Vec<(String, Vec<u8>)> = Vec::new();
     for m in &a.members {
         let source = format!("{member_prefix}{}", m.name);
-        let data =
-            write_data(m, Vec::new(), sh, &source, tags, &containers, out).map_err(|e| aerr(&e))?;
+        // Room for the whole member up front: growing by doubling copied each member several
+        // times (capacity that is never written costs no memory pages).
+        let buf =
+            Vec::with_capacity(usize::try_from(m.budget + m.budget / 8).unwrap_or(0) + (1 << 16));
+        let data = write_data(m, buf, sh, &source, tags, &containers, out).map_err(|e| aerr(&e))?;
         members.push((m.name.clone(), data));
     }
     if let Some(inner) = &a.nested {
@@ -577,7 +580,8 @@ fn archive_bytes(
     }
     match a.kind {
         Packaging::Zip => {
-            let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+            let total: usize = members.iter().map(|(_, d)| d.len()).sum();
+            let mut z = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(total + (1 << 16))));
             let opts = zip::write::SimpleFileOptions::default()
                 .compression_method(zip::CompressionMethod::Deflated)
                 .compression_level(Some(1))
@@ -590,7 +594,8 @@ fn archive_bytes(
             Ok(z.finish().map_err(|e| aerr(&e))?.into_inner())
         }
         _ => {
-            let mut t = tar::Builder::new(Vec::new());
+            let total: usize = members.iter().map(|(_, d)| d.len() + 1024).sum();
+            let mut t = tar::Builder::new(Vec::with_capacity(total + 1024));
             for (name, data) in &members {
                 let mut h = tar::Header::new_gnu();
                 h.set_size(data.len() as u64);
