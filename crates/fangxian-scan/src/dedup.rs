@@ -25,9 +25,8 @@
 //! shard at a time — its spill file plus what is still in memory — sorts by hash, ORs the masks
 //! of equal hashes and counts bits, so memory at the end is one shard's share of the data.
 
-use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::Hasher;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -37,9 +36,6 @@ use siphasher::sip128::{Hasher128, SipHasher13};
 
 /// Number of shards (by the hash's top byte).
 pub const SHARDS: usize = 256;
-
-/// Bytes one hash-table bucket costs: 16 B of hash, 8 B of flags and 1 control byte.
-const BUCKET_BYTES: u64 = 25;
 
 /// Bytes one entry takes in a spill file: the hash (16, little-endian) then the flags (8).
 const RECORD_BYTES: usize = 24;
@@ -79,54 +75,123 @@ impl KeyedHasher {
     }
 }
 
-/// A 128-bit hash as a hash-table key: two words (24-byte buckets with the flags, where a
-/// `u128` key would be padded to 32) hashed by its low word, which is already uniform.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Key {
+/// One slot of a [`FlagTable`]: a 128-bit hash as two words, and its flags (0 = empty).
+#[derive(Clone, Copy, Default)]
+struct Slot {
     lo: u64,
     hi: u64,
+    flags: u64,
 }
 
-impl Key {
-    #[allow(clippy::cast_possible_truncation)]
-    fn new(hash: u128) -> Key {
-        Key {
-            lo: hash as u64,
-            hi: (hash >> 64) as u64,
-        }
-    }
-
-    fn value(self) -> u128 {
+impl Slot {
+    fn hash(self) -> u128 {
         u128::from(self.hi) << 64 | u128::from(self.lo)
     }
 }
 
-impl Hash for Key {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(self.lo);
-    }
+/// An open-addressing hash table of 128-bit hashes and their flags, with linear probing.
+///
+/// Written by hand rather than using `std`'s `HashMap` because inserting is a cache miss per
+/// value on large sets, and only a table whose slot positions are known can have them fetched
+/// ahead ([`FlagTable::touch`]) so that many misses overlap; a `HashMap` would also pad each
+/// 128-bit key with its flags to 32 bytes. The keys are already uniform keyed hashes, so the
+/// low word is the slot index and no hashing is needed.
+#[derive(Default)]
+struct FlagTable {
+    slots: Vec<Slot>,
+    len: usize,
 }
 
-/// Hasher for keys that are already uniformly distributed hashes.
-#[derive(Default)]
-struct IdentityHasher(u64);
-
-impl Hasher for IdentityHasher {
-    fn finish(&self) -> u64 {
-        self.0
+impl FlagTable {
+    /// Most slots in use before the table must grow: 3/4 keeps linear probes short.
+    fn limit(&self) -> usize {
+        self.slots.len() / 4 * 3
     }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only reached for other key types, which this module never uses; fold to stay correct.
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+
+    /// True when one more new hash needs a bigger table.
+    fn is_full(&self) -> bool {
+        self.len >= self.limit()
+    }
+
+    /// Bytes of slots held (the table's allocation).
+    fn bytes(&self) -> u64 {
+        (self.slots.len() * SLOT_BYTES) as u64
+    }
+
+    /// Bytes the table would hold after growing once.
+    fn grown_bytes(&self) -> u64 {
+        (self.slots.len() * 2).max(MIN_SLOTS) as u64 * SLOT_BYTES as u64
+    }
+
+    #[allow(clippy::cast_possible_truncation)]
+    fn index(&self, lo: u64) -> usize {
+        lo as usize & (self.slots.len() - 1)
+    }
+
+    /// Loads the slot where `hash` starts probing, so that a following insert finds it in
+    /// cache; returns a value only to keep the load.
+    #[allow(clippy::cast_possible_truncation)]
+    fn touch(&self, hash: u128) -> u64 {
+        if self.slots.is_empty() {
+            return 0;
+        }
+        self.slots[self.index(hash as u64)].flags
+    }
+
+    /// ORs `flags` into the entry of `hash`, adding it if new. The caller grows the table
+    /// first when [`FlagTable::is_full`].
+    #[allow(clippy::cast_possible_truncation)]
+    fn insert(&mut self, hash: u128, flags: u64) {
+        if self.slots.is_empty() || self.is_full() {
+            self.grow();
+        }
+        let (lo, hi) = (hash as u64, (hash >> 64) as u64);
+        let mask = self.slots.len() - 1;
+        let mut i = self.index(lo);
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.flags == 0 {
+                *slot = Slot { lo, hi, flags };
+                self.len += 1;
+                return;
+            }
+            if slot.lo == lo && slot.hi == hi {
+                slot.flags |= flags;
+                return;
+            }
+            i = (i + 1) & mask;
         }
     }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = i;
+
+    fn grow(&mut self) {
+        let slots = std::mem::take(&mut self.slots);
+        self.slots = vec![Slot::default(); (slots.len() * 2).max(MIN_SLOTS)];
+        self.len = 0;
+        for slot in slots.into_iter().filter(|s| s.flags != 0) {
+            self.insert(slot.hash(), slot.flags);
+        }
+    }
+
+    /// The entries, in slot order.
+    fn entries(&self) -> impl Iterator<Item = Slot> + '_ {
+        self.slots.iter().copied().filter(|s| s.flags != 0)
+    }
+
+    /// Forgets every entry, keeping the allocation.
+    fn clear(&mut self) {
+        self.slots.fill(Slot::default());
+        self.len = 0;
     }
 }
 
-type FlagTable = HashMap<Key, u64, BuildHasherDefault<IdentityHasher>>;
+/// Bytes of one [`Slot`].
+const SLOT_BYTES: usize = std::mem::size_of::<Slot>();
+
+/// Slots of a table's first allocation.
+const MIN_SLOTS: usize = 16;
+
+/// How many values ahead of the insert their slots are loaded.
+const TOUCH_AHEAD: usize = 16;
 
 /// Errors of the distinct counter.
 #[derive(Debug, thiserror::Error)]
@@ -266,21 +331,26 @@ impl DistinctSets {
             let mut shard = self.shards[index]
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
-            for e in entries.drain(..) {
-                let key = Key::new(e.hash);
-                let namespace = usize::from(e.namespace);
-                let table = &shard.tables[namespace];
-                // Growth points are rare; only there is the budget checked (and the key looked
-                // up twice).
-                if table.len() == table.capacity()
-                    && !table.contains_key(&key)
-                    && self.grown_bytes(&shard, namespace) > self.shard_budget
-                    && table.capacity() > 0
-                {
-                    self.spill(index, &mut shard)?;
+            for chunk in entries.chunks(TOUCH_AHEAD) {
+                // Load every slot of the chunk first: the loads are independent, so their cache
+                // misses overlap instead of being paid one insert at a time.
+                let touched = chunk.iter().fold(0u64, |acc, e| {
+                    acc ^ shard.tables[usize::from(e.namespace)].touch(e.hash)
+                });
+                std::hint::black_box(touched);
+                for e in chunk {
+                    let namespace = usize::from(e.namespace);
+                    if e.flags == 0 {
+                        continue;
+                    }
+                    let table = &shard.tables[namespace];
+                    if table.is_full() && self.grown_bytes(&shard, namespace) > self.shard_budget {
+                        self.spill(index, &mut shard)?;
+                    }
+                    shard.tables[namespace].insert(e.hash, e.flags);
                 }
-                *shard.tables[namespace].entry(key).or_insert(0) |= e.flags;
             }
+            entries.clear();
         }
         pending.len = 0;
         Ok(())
@@ -293,11 +363,10 @@ impl DistinctSets {
             .iter()
             .enumerate()
             .map(|(n, t)| {
-                let buckets = buckets_for(t.capacity());
                 if n == namespace {
-                    (buckets * 2).max(4) * BUCKET_BYTES
+                    t.grown_bytes()
                 } else {
-                    buckets * BUCKET_BYTES
+                    t.bytes()
                 }
             })
             .sum()
@@ -305,6 +374,9 @@ impl DistinctSets {
 
     /// Appends every table of shard `index` to its spill file and clears them.
     fn spill(&self, index: usize, shard: &mut Shard) -> Result<(), DedupError> {
+        if shard.tables.iter().all(|t| t.len == 0) {
+            return Ok(());
+        }
         let path = self.spill_path(index)?;
         let io_error = |source| DedupError::Spill {
             path: path.clone(),
@@ -318,15 +390,16 @@ impl DistinctSets {
         let mut out = BufWriter::with_capacity(1 << 16, file);
         for namespace in 0..self.namespaces {
             let table = &mut shard.tables[namespace];
-            if table.is_empty() {
+            if table.len == 0 {
                 continue;
             }
-            let entries = table.len() as u64;
-            for (key, flags) in table.drain() {
-                out.write_all(&key.value().to_le_bytes())
+            let entries = table.len as u64;
+            for slot in table.entries() {
+                out.write_all(&slot.hash().to_le_bytes())
                     .map_err(io_error)?;
-                out.write_all(&flags.to_le_bytes()).map_err(io_error)?;
+                out.write_all(&slot.flags.to_le_bytes()).map_err(io_error)?;
             }
+            table.clear();
             shard.blocks.push(Block {
                 namespace: u8::try_from(namespace).unwrap_or(u8::MAX),
                 offset: shard.spilled_bytes,
@@ -428,13 +501,13 @@ impl DistinctSets {
                 .collect();
             let Some(path) = path.as_ref().filter(|_| !blocks.is_empty()) else {
                 // Never spilled: the table is the set.
-                for &flags in table.values() {
-                    add_bits(counts, flags);
+                for slot in table.entries() {
+                    add_bits(counts, slot.flags);
                 }
                 continue;
             };
             buf.clear();
-            buf.extend(table.iter().map(|(k, &f)| (k.value(), f)));
+            buf.extend(table.entries().map(|slot| (slot.hash(), slot.flags)));
             read_blocks(path, &blocks, buf).map_err(|source| DedupError::Spill {
                 path: path.clone(),
                 source,
@@ -452,18 +525,6 @@ impl DistinctSets {
             }
         }
         Ok(())
-    }
-}
-
-/// Buckets of a hashbrown table with this capacity (it keeps at most 7/8 of its buckets full
-/// and rounds buckets up to a power of two).
-fn buckets_for(capacity: usize) -> u64 {
-    if capacity == 0 {
-        0
-    } else if capacity < 8 {
-        (capacity as u64 + 1).next_power_of_two()
-    } else {
-        (capacity as u64 * 8 / 7).next_power_of_two()
     }
 }
 
@@ -539,8 +600,8 @@ mod tests {
     fn counts_exactly_across_spills() {
         let h = KeyedHasher::with_key(3, 4);
         // A budget of a few buckets per shard forces many spills for 300,000 inserts.
-        let sets = DistinctSets::new(2, 64 * SHARDS as u64 * BUCKET_BYTES, None);
-        let mut oracle: HashMap<u64, u64> = HashMap::new();
+        let sets = DistinctSets::new(2, 64 * (SHARDS * SLOT_BYTES) as u64, None);
+        let mut oracle: std::collections::HashMap<u64, u64> = Default::default();
         let mut state = 0x1234_5678_u64;
         let mut items = Vec::new();
         for i in 0..300_000u64 {
@@ -599,17 +660,21 @@ mod tests {
     }
 
     #[test]
-    fn bucket_estimate_matches_growth() {
-        assert_eq!(buckets_for(0), 0);
-        assert_eq!(buckets_for(3), 4);
-        assert_eq!(buckets_for(7), 8);
-        assert_eq!(buckets_for(14), 16);
-        assert_eq!(buckets_for(28), 32);
+    fn table_grows_and_keeps_every_entry() {
+        let h = KeyedHasher::with_key(9, 10);
         let mut t = FlagTable::default();
-        for i in 0..1000u64 {
-            t.insert(Key { lo: i, hi: 0 }, 0);
+        for i in 0..10_000u64 {
+            t.insert(h.hash_parts(&[&i.to_le_bytes()]), 1 << (i % 3));
+            // Again, with another flag: ORed, not added.
+            t.insert(h.hash_parts(&[&i.to_le_bytes()]), 1 << 5);
         }
-        // hashbrown's capacity for n buckets is 7/8 of n.
-        assert_eq!(buckets_for(t.capacity()) * 7 / 8, t.capacity() as u64);
+        assert_eq!(t.len, 10_000);
+        assert_eq!(t.entries().count(), 10_000);
+        assert!(t
+            .entries()
+            .all(|s| s.flags & 1 << 5 != 0 && s.flags.count_ones() == 2));
+        assert!(t.len <= t.limit() && t.slots.len().is_power_of_two());
+        t.clear();
+        assert_eq!((t.len, t.entries().count()), (0, 0));
     }
 }
