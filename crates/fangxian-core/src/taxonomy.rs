@@ -242,6 +242,11 @@ macro_rules! item_kinds {
             /// Every item type, in contract order.
             pub const ALL: &'static [ItemKind] = &[ $( ItemKind::$variant, )* ];
 
+            /// The position of this type in [`ItemKind::ALL`] (for arrays indexed by type).
+            pub const fn index(self) -> usize {
+                self as usize
+            }
+
             /// The contract's type id, e.g. `"cn_resident_id"`.
             pub fn id(self) -> &'static str {
                 match self { $( ItemKind::$variant => $id, )* }
@@ -439,6 +444,11 @@ macro_rules! content_classes {
             /// Every class.
             pub const ALL: &'static [ContentClass] = &[ $( ContentClass::$variant, )* ];
 
+            /// The position of this class in [`ContentClass::ALL`].
+            pub const fn index(self) -> usize {
+                self as usize
+            }
+
             /// The class id used in summaries and rule files, e.g. `"flight_itinerary"`.
             pub fn id(self) -> &'static str {
                 match self { $( ContentClass::$variant => $id, )* }
@@ -513,6 +523,16 @@ impl FromStr for ContentClass {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_is_the_position_in_all() {
+        for (i, k) in ItemKind::ALL.iter().enumerate() {
+            assert_eq!(k.index(), i);
+        }
+        for (i, c) in ContentClass::ALL.iter().enumerate() {
+            assert_eq!(c.index(), i);
+        }
+    }
 
     #[test]
     fn ids_round_trip_and_are_unique() {

@@ -77,7 +77,7 @@ fn bit(n: usize) -> u64 {
 }
 
 fn kind_index(kind: ItemKind) -> usize {
-    ItemKind::ALL.iter().position(|&k| k == kind).unwrap_or(0)
+    kind.index()
 }
 
 fn tier_index(tier: Tier) -> usize {
@@ -96,10 +96,7 @@ fn category_index(category: Category) -> usize {
 }
 
 fn class_index(class: ContentClass) -> usize {
-    ContentClass::ALL
-        .iter()
-        .position(|&c| c == class)
-        .unwrap_or(0)
+    class.index()
 }
 
 /// The counts of one batch of records, merged later into a [`Tally`].
