@@ -59,11 +59,16 @@ pub(crate) struct SheetReader<RS: Read + Seek> {
     at: usize,
     current: Option<(Range<Data>, Arc<Table>, usize)>,
     scratch: String,
+    /// The book is xlsx: its strings carry `_xHHHH_` escapes.
+    ooxml: bool,
 }
 
-fn cell_text(d: &Data, out: &mut String) {
+/// Appends a cell's text. `ooxml`: the cell comes from an xlsx file, whose strings escape
+/// characters as `_xHHHH_` (ECMA-376 Part 1, 22.9.2.19 ST_Xstring), which calamine leaves as is.
+fn cell_text(d: &Data, ooxml: bool, out: &mut String) {
     match d {
         Data::Empty => {}
+        Data::String(s) if ooxml => push_ooxml_unescaped(s, out),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => out.push_str(s),
         Data::Float(f) => {
             let _ = write!(out, "{f}");
@@ -74,10 +79,41 @@ fn cell_text(d: &Data, out: &mut String) {
     }
 }
 
+/// Appends `s` with every `_xHHHH_` escape replaced by its character: `_x000D_` is a carriage
+/// return, and `_x005F_` an underscore, which is how a literal `_x0041_` is stored
+/// (`_x005F_x0041_`). Anything else, including escapes of surrogates, is kept as written.
+fn push_ooxml_unescaped(s: &str, out: &mut String) {
+    let mut rest = s;
+    while let Some(at) = rest.find("_x") {
+        out.push_str(&rest[..at]);
+        let escape = rest
+            .get(at + 2..at + 7)
+            .filter(|e| e.ends_with('_'))
+            .and_then(|e| u32::from_str_radix(&e[..4], 16).ok())
+            .and_then(char::from_u32);
+        match escape {
+            Some(c)
+                if rest.as_bytes()[at + 2..at + 6]
+                    .iter()
+                    .all(u8::is_ascii_hexdigit) =>
+            {
+                out.push(c);
+                rest = &rest[at + 7..];
+            }
+            _ => {
+                out.push_str("_x");
+                rest = &rest[at + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
 impl<RS: Read + Seek> SheetReader<RS> {
     pub(crate) fn new(book: Book<RS>, c: Common) -> Self {
         let names = book.names();
         SheetReader {
+            ooxml: matches!(book, Book::Xlsx(_)),
             book,
             c,
             names,
@@ -87,13 +123,13 @@ impl<RS: Read + Seek> SheetReader<RS> {
         }
     }
 
-    fn row_strings(range: &Range<Data>, r: usize, out: &mut String) -> Vec<String> {
+    fn row_strings(range: &Range<Data>, r: usize, ooxml: bool, out: &mut String) -> Vec<String> {
         let width = range.width();
         (0..width)
             .map(|col| {
                 out.clear();
                 if let Some(d) = range.get((r, col)) {
-                    cell_text(d, out);
+                    cell_text(d, ooxml, out);
                 }
                 out.trim().to_string()
             })
@@ -108,7 +144,7 @@ impl<RS: Read + Seek> SheetReader<RS> {
                 Ok(range) => {
                     let height = range.height();
                     let sample: Vec<Vec<String>> = (0..height.min(50))
-                        .map(|r| Self::row_strings(&range, r, &mut self.scratch))
+                        .map(|r| Self::row_strings(&range, r, self.ooxml, &mut self.scratch))
                         .filter(|row| row.iter().any(|c| !c.is_empty()))
                         .collect();
                     let header = looks_like_header(&sample);
@@ -116,13 +152,13 @@ impl<RS: Read + Seek> SheetReader<RS> {
                     let table = if header {
                         // The header is the first non-empty row.
                         while first < height
-                            && Self::row_strings(&range, first, &mut self.scratch)
+                            && Self::row_strings(&range, first, self.ooxml, &mut self.scratch)
                                 .iter()
                                 .all(String::is_empty)
                         {
                             first += 1;
                         }
-                        let h = Self::row_strings(&range, first, &mut self.scratch);
+                        let h = Self::row_strings(&range, first, self.ooxml, &mut self.scratch);
                         first += 1;
                         Table::new(name, Some(h))
                     } else {
@@ -170,7 +206,7 @@ impl<RS: Read + Seek> RecordSource for SheetReader<RS> {
                 let vs = w.bytes();
                 self.scratch.clear();
                 if let Some(d) = range.get((r, col)) {
-                    cell_text(d, &mut self.scratch);
+                    cell_text(d, self.ooxml, &mut self.scratch);
                 }
                 if w.record_bytes() + self.scratch.len() <= self.c.max_record {
                     w.push_bytes(self.scratch.as_bytes());
@@ -178,6 +214,33 @@ impl<RS: Read + Seek> RecordSource for SheetReader<RS> {
                 w.field_col(Some(col as u32), vs, w.bytes());
             }
             w.end();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unescaped(s: &str) -> String {
+        let mut out = String::new();
+        push_ooxml_unescaped(s, &mut out);
+        out
+    }
+
+    #[test]
+    fn ooxml_escapes() {
+        assert_eq!(
+            unescaped("wxid_x005F_x0410a80h0ml06"),
+            "wxid_x0410a80h0ml06"
+        );
+        assert_eq!(unescaped("line_x000D_\nnext"), "line\r\nnext");
+        assert_eq!(unescaped("_x0031__x0032_"), "12");
+        // Not escapes: kept as written.
+        for s in [
+            "wxid_xyz", "a_x12_", "_x00G1_", "_xD800_", "_x", "_x0041", "张三_x",
+        ] {
+            assert_eq!(unescaped(s), s);
         }
     }
 }
