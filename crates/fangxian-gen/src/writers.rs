@@ -377,7 +377,14 @@ pub(crate) struct TableWriter {
 }
 
 fn csv_field(out: &mut String, s: &str, delim: char) {
-    let needs = s.contains([delim, '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ');
+    // Byte tests: every character that matters is ASCII, and `str::contains` with a char set
+    // decodes every character.
+    let d = u8::try_from(delim).unwrap_or(b',');
+    let needs = s
+        .bytes()
+        .any(|b| b == d || b == b'"' || b == b'\n' || b == b'\r')
+        || s.starts_with(' ')
+        || s.ends_with(' ');
     if needs {
         out.push('"');
         for ch in s.chars() {
@@ -416,6 +423,15 @@ pub(crate) fn json_str(out: &mut String, s: &str) {
 
 fn sql_str(out: &mut String, s: &str) {
     out.push('\'');
+    // Nearly every value needs no escape: copy it whole.
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'\'' | b'\\' | b'\n' | b'\r' | 0 | 0x1a))
+    {
+        out.push_str(s);
+        out.push('\'');
+        return;
+    }
     for ch in s.chars() {
         match ch {
             '\'' => out.push_str("\\'"),
@@ -431,6 +447,13 @@ fn sql_str(out: &mut String, s: &str) {
 }
 
 fn copy_field(out: &mut String, s: &str) {
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))
+    {
+        out.push_str(s);
+        return;
+    }
     for ch in s.chars() {
         match ch {
             '\\' => out.push_str("\\\\"),
