@@ -108,8 +108,9 @@ fn parse_number(s: &str, signed: bool, need_decimals: bool) -> Option<f64> {
 }
 
 /// One coordinate: `[H] NUM [° [NUM ′ [NUM ″]]] [H]`. Returns the signed degrees, the
-/// hemisphere if written, and the number of atoms used.
-fn coordinate(atoms: &[Atom<'_>]) -> Option<(f64, Option<char>, usize)> {
+/// hemisphere if written, the number of atoms used, and the degrees' text when it is the whole
+/// value (no minutes or seconds).
+fn coordinate<'a>(atoms: &[Atom<'a>]) -> Option<(f64, Option<char>, usize, Option<&'a str>)> {
     let mut i = 0;
     let mut hemi = None;
     if let Some(Atom::Hemi(h)) = atoms.first() {
@@ -121,6 +122,7 @@ fn coordinate(atoms: &[Atom<'_>]) -> Option<(f64, Option<char>, usize)> {
     };
     i += 1;
     let mut dms = false;
+    let mut parts = false;
     let mut minutes = 0.0;
     let mut seconds = 0.0;
     if atoms.get(i) == Some(&Atom::Deg) {
@@ -128,6 +130,7 @@ fn coordinate(atoms: &[Atom<'_>]) -> Option<(f64, Option<char>, usize)> {
         i += 1;
         if let (Some(Atom::Num(m)), Some(Atom::Min)) = (atoms.get(i), atoms.get(i + 1)) {
             minutes = parse_number(m, false, false).filter(|m| *m < 60.0)?;
+            parts = true;
             i += 2;
             if let (Some(Atom::Num(s)), Some(Atom::Sec)) = (atoms.get(i), atoms.get(i + 1)) {
                 seconds = parse_number(s, false, false).filter(|s| *s < 60.0)?;
@@ -147,7 +150,30 @@ fn coordinate(atoms: &[Atom<'_>]) -> Option<(f64, Option<char>, usize)> {
     if d.is_sign_negative() || matches!(hemi, Some('S' | 'W')) {
         v = -v;
     }
-    Some((v, hemi, i))
+    Some((v, hemi, i, (!parts).then_some(deg)))
+}
+
+/// Writes `v` with exactly 6 decimals, never as `-0.000000`. `text` is the number as written,
+/// when it is the whole value: with at most 6 decimals it is copied and padded instead of
+/// formatting the float, which is much cheaper and gives the same digits (an `f64` parsed from
+/// at most 9 significant digits rounds back to them).
+fn write_6_from(canon: &mut String, v: f64, text: Option<&str>) {
+    if let Some(t) = text {
+        let t = t.trim_start_matches(['+', '-']);
+        let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+        if frac.len() <= 6 {
+            let int = int.trim_start_matches('0');
+            if v < 0.0 {
+                canon.push('-');
+            }
+            canon.push_str(if int.is_empty() { "0" } else { int });
+            canon.push('.');
+            canon.push_str(frac);
+            canon.extend(std::iter::repeat_n('0', 6 - frac.len()));
+            return;
+        }
+    }
+    write_6(canon, v);
 }
 
 /// Writes `v` with exactly 6 decimals, never as `-0.000000`.
@@ -168,31 +194,31 @@ pub fn validate(raw: &str, canon: &mut String) -> Option<Verdict> {
     }
     let (atoms, n) = lex(raw)?;
     let atoms = &atoms[..n];
-    let (a, ha, used) = coordinate(atoms)?;
+    let (a, ha, used, ta) = coordinate(atoms)?;
     let rest = &atoms[used..];
     // At most one separator between the coordinates.
     let rest = rest.strip_prefix(&[Atom::Sep]).unwrap_or(rest);
-    let (b, hb, used_b) = coordinate(rest)?;
+    let (b, hb, used_b, tb) = coordinate(rest)?;
     if used_b != rest.len() {
         return None;
     }
     let is_lat = |h: char| h == 'N' || h == 'S';
-    let (lat, lon) = match (ha, hb) {
-        (None, None) => (a, b),
+    let ((lat, lat_text), (lon, lon_text)) = match (ha, hb) {
+        (None, None) => ((a, ta), (b, tb)),
         (Some(x), Some(y)) if is_lat(x) != is_lat(y) => {
             if is_lat(x) {
-                (a, b)
+                ((a, ta), (b, tb))
             } else {
-                (b, a)
+                ((b, tb), (a, ta))
             }
         }
-        (Some(x), None) if is_lat(x) => (a, b),
-        (None, Some(y)) if !is_lat(y) => (a, b),
+        (Some(x), None) if is_lat(x) => ((a, ta), (b, tb)),
+        (None, Some(y)) if !is_lat(y) => ((a, ta), (b, tb)),
         _ => return None,
     };
-    write_6(canon, lat);
+    write_6_from(canon, lat, lat_text);
     canon.push(',');
-    write_6(canon, lon);
+    write_6_from(canon, lon, lon_text);
     let mut v = if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) {
         Verdict::pass(ItemKind::GpsPoint)
     } else {
@@ -223,6 +249,41 @@ mod tests {
         assert_eq!(c, "22.543100,114.057900");
         assert!(validate("-0.0000001,0.1234564", &mut c).is_some());
         assert_eq!(c, "0.000000,0.123456");
+    }
+
+    /// Copying the written digits gives exactly what formatting the float gives.
+    #[test]
+    fn written_digits_match_float_formatting() {
+        let mut state = 0x9e37_79b9_u64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let (mut fast, mut slow) = (String::new(), String::new());
+        for _ in 0..200_000 {
+            let int = next(1000);
+            let decimals = next(8) as usize;
+            let frac: String = (0..decimals)
+                .map(|_| char::from(b'0' + next(10) as u8))
+                .collect();
+            let sign = ["", "-", "+"][next(3) as usize];
+            let zeros = ["", "0", "00"][next(3) as usize];
+            let text = if decimals == 0 {
+                format!("{sign}{zeros}{int}")
+            } else {
+                format!("{sign}{zeros}{int}.{frac}")
+            };
+            let v: f64 = text.parse().unwrap();
+            for v in [v, -v] {
+                fast.clear();
+                slow.clear();
+                write_6_from(&mut fast, v, Some(&text));
+                write_6(&mut slow, v);
+                assert_eq!(fast, slow, "{text} as {v}");
+            }
+        }
     }
 
     #[test]

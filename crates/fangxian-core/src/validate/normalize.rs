@@ -69,6 +69,16 @@ pub fn digits_into(raw: &str, out: &mut String) -> bool {
 /// into `out` (cleared first).
 pub fn collapse_whitespace_into(raw: &str, out: &mut String) {
     out.clear();
+    // Fast path: no byte that can start a whitespace character (ASCII ones; U+0085 and U+00A0
+    // start with 0xC2, U+1680 with 0xE1, U+2000–U+205F with 0xE2, U+3000 with 0xE3), so
+    // nothing to collapse or trim: one copy instead of a push per character.
+    if !raw
+        .bytes()
+        .any(|b| b.is_ascii_whitespace() || b == 0x0B || matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3))
+    {
+        out.push_str(raw);
+        return;
+    }
     let mut pending_space = false;
     for c in raw.chars() {
         if c.is_whitespace() {
