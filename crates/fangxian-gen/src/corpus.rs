@@ -686,6 +686,7 @@ pub fn generate(opts: &GenOptions, dir: &Path) -> Result<GenReport, Error> {
     let orgs = datasets::orgs(&tables, &mut rng, (n_people / 25).clamp(20, 4000));
     let tmp = dir.join(".gen-tmp");
     std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    let slot_hashes = crate::gold::slot_hashes(&people);
     let sh = Shared {
         tmp: &tmp,
         people: &people,
@@ -707,7 +708,7 @@ pub fn generate(opts: &GenOptions, dir: &Path) -> Result<GenReport, Error> {
         for _ in 0..threads.max(1) {
             s.spawn(|| {
                 let mut out = Out {
-                    ledger: Ledger::default(),
+                    ledger: Ledger::new(&slot_hashes),
                     files: Vec::new(),
                     report: GenReport::default(),
                 };
@@ -758,7 +759,7 @@ pub fn generate(opts: &GenOptions, dir: &Path) -> Result<GenReport, Error> {
             path: gold_dir.clone(),
             message: e.to_string(),
         })?;
-    pool.install(|| Ledger::write_gold(ledgers, &gold_dir))?;
+    pool.install(|| Ledger::write_gold(ledgers, &people, &gold_dir))?;
     let manifest = Manifest {
         generator: format!("fangxian-gen {}", env!("CARGO_PKG_VERSION")),
         seed: opts.seed,

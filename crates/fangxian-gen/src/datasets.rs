@@ -8,7 +8,7 @@ use fangxian_core::{Category, ContentClass, ItemKind};
 use crate::rng::Rng;
 use crate::row::{CellType, Row};
 use crate::tags::Tags;
-use crate::values::{micro, micro4, push_fullwidth, push_num, Org, Person, Tables};
+use crate::values::{micro, micro4, push_fullwidth, push_num, slot, Org, Person, Tables};
 
 /// A column: its header in three header styles.
 #[derive(Clone, Copy, Debug)]
@@ -489,7 +489,7 @@ impl<'a> Gen<'a> {
             row.text.push_str(&p.name);
         }
         row.end(CellType::Text);
-        row.item(ItemKind::PersonName, &p.name, None, tags, col);
+        row.person_item(ItemKind::PersonName, &p.name, tags, col, p.slot(slot::NAME));
     }
 
     fn id_cell(&mut self, row: &mut Row, p: &Person) {
@@ -536,7 +536,7 @@ impl<'a> Gen<'a> {
             }
         }
         row.end(CellType::Text);
-        row.item(p.id_kind, &p.id, None, tags, col);
+        row.person_item(p.id_kind, &p.id, tags, col, p.slot(slot::ID));
     }
 
     fn mobile_cell(&mut self, row: &mut Row, p: &Person) {
@@ -558,7 +558,7 @@ impl<'a> Gen<'a> {
         }
         let tags = write_mobile(&mut row.text, m, p.forms[1]);
         row.end(CellType::Text);
-        row.item(ItemKind::Mobile, m, None, tags, col);
+        row.person_item(ItemKind::Mobile, m, tags, col, p.slot(slot::MOBILE));
     }
 
     fn landline_cell(&mut self, row: &mut Row, p: &Person, extra: Tags) {
@@ -623,7 +623,7 @@ impl<'a> Gen<'a> {
             row.text.push_str(card);
         }
         row.end(CellType::Text);
-        row.item(ItemKind::BankCard, card, None, tags, col);
+        row.person_item(ItemKind::BankCard, card, tags, col, p.slot(slot::CARD));
     }
 
     fn uscc_cell(&mut self, row: &mut Row, uscc: &str) {
@@ -659,7 +659,8 @@ impl<'a> Gen<'a> {
         row.item(ItemKind::Uscc, uscc, None, tags, col);
     }
 
-    fn imei_cell(&mut self, row: &mut Row, imei: &str) {
+    fn imei_cell(&mut self, row: &mut Row, p: &Person) {
+        let imei = p.imei.as_str();
         let col = row.col();
         row.begin();
         if self.rng.chance(10) {
@@ -679,15 +680,16 @@ impl<'a> Gen<'a> {
         }
         row.text.push_str(imei);
         row.end(CellType::Text);
-        row.item(ItemKind::Imei, imei, None, Tags::EMPTY, col);
+        row.person_item(ItemKind::Imei, imei, Tags::EMPTY, col, p.slot(slot::IMEI));
     }
 
-    fn simple_cell(&mut self, row: &mut Row, kind: ItemKind, v: &str, ty: CellType) {
+    /// A person's field written as it is; `slot` is the person's slot of it.
+    fn simple_cell(&mut self, row: &mut Row, kind: ItemKind, v: &str, ty: CellType, slot: u32) {
         let col = row.col();
         row.begin();
         row.text.push_str(v);
         row.end(ty);
-        row.item(kind, v, None, Tags::EMPTY, col);
+        row.person_item(kind, v, Tags::EMPTY, col, slot);
     }
 
     fn email_cell(&mut self, row: &mut Row, p: &Person) {
@@ -703,11 +705,12 @@ impl<'a> Gen<'a> {
             row.text.push_str(p.email_domain);
         }
         row.end(CellType::Text);
-        row.item(ItemKind::Email, &p.email, None, tags, col);
+        row.person_item(ItemKind::Email, &p.email, tags, col, p.slot(slot::EMAIL));
     }
 
-    fn address_cell(&mut self, row: &mut Row, addr: &str) {
-        self.simple_cell(row, ItemKind::Address, addr, CellType::Text);
+    fn address_cell(&mut self, row: &mut Row, p: &Person) {
+        let slot = p.slot(slot::ADDRESS);
+        self.simple_cell(row, ItemKind::Address, &p.address, CellType::Text, slot);
     }
 
     fn plate_cell(&mut self, row: &mut Row, p: &Person) {
@@ -726,7 +729,7 @@ impl<'a> Gen<'a> {
             row.text.push_str(&p.plate);
         }
         row.end(CellType::Text);
-        row.item(ItemKind::Plate, &p.plate, None, tags, col);
+        row.person_item(ItemKind::Plate, &p.plate, tags, col, p.slot(slot::PLATE));
     }
 
     fn gps_cell(&mut self, row: &mut Row, place: (u32, u32, bool)) {
@@ -836,14 +839,15 @@ impl<'a> Gen<'a> {
         self.mobile_cell(row, p);
         self.opt(row, 300, |g, r| g.landline_cell(r, p, Tags::EMPTY));
         self.opt(row, 100, |g, r| g.email_cell(r, p));
-        self.address_cell(row, &p.address);
+        self.address_cell(row, p);
         self.opt(row, 300, |g, r| {
-            g.simple_cell(r, ItemKind::Qq, &p.qq, CellType::Number);
+            g.simple_cell(r, ItemKind::Qq, &p.qq, CellType::Number, p.slot(slot::QQ));
         });
         self.opt(row, 300, |g, r| {
-            g.simple_cell(r, ItemKind::WechatId, &p.wechat, CellType::Text);
+            let s = p.slot(slot::WECHAT);
+            g.simple_cell(r, ItemKind::WechatId, &p.wechat, CellType::Text, s);
         });
-        self.simple_cell(row, ItemKind::Ipv4, &p.ip, CellType::Text);
+        self.simple_cell(row, ItemKind::Ipv4, &p.ip, CellType::Text, p.slot(slot::IP));
         self.datetime_cell(row);
     }
 
@@ -853,7 +857,10 @@ impl<'a> Gen<'a> {
         self.id_cell(row, p);
         self.mobile_cell(row, p);
         match &p.passport {
-            Some(v) => self.simple_cell(row, ItemKind::Passport, v, CellType::Text),
+            Some(v) => {
+                let s = p.slot(slot::PASSPORT);
+                self.simple_cell(row, ItemKind::Passport, v, CellType::Text, s);
+            }
             None => row.null_cell(),
         }
         match &p.hk_permit {
@@ -868,12 +875,16 @@ impl<'a> Gen<'a> {
                     tags |= Tags::RENEWAL_SUFFIX;
                 }
                 row.end(CellType::Text);
-                row.item(ItemKind::HkMacauPermit, v, None, tags, col);
+                let s = p.slot(slot::HK_PERMIT);
+                row.person_item(ItemKind::HkMacauPermit, v, tags, col, s);
             }
             None => row.null_cell(),
         }
         match &p.tw_permit {
-            Some(v) => self.simple_cell(row, ItemKind::TaiwanPermit, v, CellType::Text),
+            Some(v) => {
+                let s = p.slot(slot::TW_PERMIT);
+                self.simple_cell(row, ItemKind::TaiwanPermit, v, CellType::Text, s);
+            }
             None => row.null_cell(),
         }
         row.begin();
@@ -890,7 +901,7 @@ impl<'a> Gen<'a> {
     fn gps(&mut self, row: &mut Row) {
         let p = self.person();
         self.mobile_cell(row, p);
-        self.imei_cell(row, &p.imei);
+        self.imei_cell(row, p);
         self.datetime_cell(row);
         let place = *self.rng.pick(&p.places);
         self.gps_cell(row, place);
@@ -928,7 +939,7 @@ impl<'a> Gen<'a> {
         }
         self.datetime_cell(row);
         self.num_cell(row, 1, 3600);
-        self.imei_cell(row, &a.imei);
+        self.imei_cell(row, a);
         self.num_cell(row, 10_000, 65_000);
     }
 
@@ -1023,7 +1034,7 @@ impl<'a> Gen<'a> {
         self.datetime_cell(row);
         self.name_cell(row, p);
         self.mobile_cell(row, p);
-        self.address_cell(row, &p.address);
+        self.address_cell(row, p);
         row.text_cell(self.rng.pick_str(PRODUCTS));
         self.product_code_cell(row);
         self.money_cell(row, 5000);
@@ -1040,10 +1051,10 @@ impl<'a> Gen<'a> {
         self.decoy_cell(row, "waybill_number", ItemKind::Imei, "77", 15);
         self.name_cell(row, a);
         self.mobile_cell(row, a);
-        self.address_cell(row, &a.address);
+        self.address_cell(row, a);
         self.name_cell(row, b);
         self.mobile_cell(row, b);
-        self.address_cell(row, &b.address);
+        self.address_cell(row, b);
         self.money_cell(row, 30);
         self.datetime_cell(row);
     }
@@ -1084,7 +1095,7 @@ impl<'a> Gen<'a> {
         self.money_cell(row, 2_000_000);
         row.text_cell(self.rng.pick_str(BANKS));
         self.mobile_cell(row, p);
-        self.opt(row, 400, |g, r| g.address_cell(r, &p.address));
+        self.opt(row, 400, |g, r| g.address_cell(r, p));
     }
 
     fn log(&mut self, row: &mut Row) {
@@ -1150,7 +1161,13 @@ pub(crate) fn orgs(t: &Tables, rng: &mut Rng, n: usize) -> Vec<Org> {
 
 /// The person pool.
 pub(crate) fn people(t: &Tables, rng: &mut Rng, n: usize) -> Vec<Person> {
-    (0..n).map(|_| t.person(rng)).collect()
+    (0..n)
+        .map(|i| {
+            let mut p = t.person(rng);
+            p.idx = u32::try_from(i).unwrap_or(u32::MAX / slot::FIELDS);
+            p
+        })
+        .collect()
 }
 
 #[cfg(test)]

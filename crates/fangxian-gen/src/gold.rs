@@ -221,6 +221,16 @@ struct DecoyState {
     all: Tags,
 }
 
+/// A person slot: the hash of its value (beside its counts, so that booking it is one cache
+/// line), occurrences, tags of every and of any occurrence.
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    hash: u128,
+    count: u64,
+    all: u64,
+    any: u64,
+}
+
 /// The groups an identity key was seen in: tiers in bits 0–2, categories in bits 3–11.
 type GroupBits = u16;
 
@@ -239,6 +249,10 @@ pub(crate) struct Ledger {
     category_records: [u64; 9],
     /// Indexed by position in [`ItemKind::ALL`].
     kinds: Vec<KindLedger>,
+    /// Per person slot (`values::slot`): occurrences, tags of every and of any occurrence. A
+    /// row is mostly one person's values, which sit side by side here; as hash-table entries
+    /// each was a cache miss of its own, the largest cost of the generator (perf).
+    slots: Vec<Slot>,
     invalid: Vec<GoldInvalid>,
     decoys: HashMap<u128, (Slice, DecoyState), Fast>,
     decoy_text: String,
@@ -250,9 +264,20 @@ pub(crate) struct Ledger {
     hashes: Vec<u128>,
 }
 
-impl Default for Ledger {
-    fn default() -> Ledger {
+impl Ledger {
+    /// A ledger for a pool whose person slots' values hash to `slot_hashes` (persons ×
+    /// `slot::FIELDS`, from [`slot_hashes`]).
+    pub(crate) fn new(slot_hashes: &[u128]) -> Ledger {
         Ledger {
+            slots: slot_hashes
+                .iter()
+                .map(|&hash| Slot {
+                    hash,
+                    count: 0,
+                    all: 0,
+                    any: 0,
+                })
+                .collect(),
             records: Records::default(),
             signatures: Vec::new(),
             persons: HashMap::default(),
@@ -356,6 +381,20 @@ fn category_index(c: Category) -> usize {
     Category::ALL.iter().position(|&x| x == c).unwrap_or(8)
 }
 
+/// `hash_item` of every person slot's value (`values::slot`), 0 where the person has none.
+pub(crate) fn slot_hashes(people: &[crate::values::Person]) -> Vec<u128> {
+    let fields = crate::values::slot::FIELDS;
+    people
+        .iter()
+        .flat_map(|p| {
+            (0..fields).map(move |f| {
+                p.slot_value(f)
+                    .map_or(0, |(kind, v)| hash_item(kind.id(), v))
+            })
+        })
+        .collect()
+}
+
 fn kind_index(k: ItemKind) -> usize {
     ItemKind::ALL.iter().position(|&x| x == k).unwrap_or(0)
 }
@@ -415,9 +454,12 @@ fn write_lines<T: Sync>(
 type ItemsDone = (Vec<(ItemKind, ItemCounts)>, Vec<u128>);
 
 /// One type's distinct values, sorted, combined from every worker's ledger.
-fn kind_items<'a>(parts: &[&'a KindLedger], counts: &mut ItemCounts) -> Vec<(&'a str, ItemState)> {
+fn kind_items<'a>(
+    parts: &[&'a KindLedger],
+    mut all: Vec<(&'a str, ItemState)>,
+    counts: &mut ItemCounts,
+) -> Vec<(&'a str, ItemState)> {
     use rayon::prelude::*;
-    let mut all: Vec<(&str, ItemState)> = Vec::new();
     for k in parts {
         counts.found += k.found;
         counts.invalid += k.invalid;
@@ -460,9 +502,16 @@ impl Ledger {
         self.hashes.clear();
         let mut seen = false;
         for it in &row.items {
-            let h = hash_item(it.kind.id(), row.canon_of(it.canon));
+            let slot_hash = self.slots.get(it.slot as usize).map(|s| s.hash);
+            let h = match slot_hash {
+                Some(h) if it.failed.is_none() => {
+                    debug_assert_eq!(h, hash_item(it.kind.id(), row.canon_of(it.canon)));
+                    h
+                }
+                _ => hash_item(it.kind.id(), row.canon_of(it.canon)),
+            };
             self.hashes.push(h);
-            if it.failed.is_none() {
+            if it.failed.is_none() && slot_hash.is_none() {
                 seen ^= self.kinds[kind_index(it.kind)].distinct.contains_key(&h);
             }
         }
@@ -497,10 +546,16 @@ impl Ledger {
                 all: tags,
                 any: tags,
             };
-            match k.distinct.entry(h) {
-                Entry::Occupied(mut e) => e.get_mut().1.merge(st),
-                Entry::Vacant(e) => {
-                    e.insert((stash(&mut k.text, value), st));
+            if let Some(s) = self.slots.get_mut(it.slot as usize) {
+                s.all = if s.count == 0 { tags.0 } else { s.all & tags.0 };
+                s.any |= tags.0;
+                s.count += 1;
+            } else {
+                match k.distinct.entry(h) {
+                    Entry::Occupied(mut e) => e.get_mut().1.merge(st),
+                    Entry::Vacant(e) => {
+                        e.insert((stash(&mut k.text, value), st));
+                    }
                 }
             }
             self.scratch.push(h);
@@ -597,6 +652,7 @@ impl Ledger {
     /// serially, merging and writing took two fifths of a 300 MB run (perf, 2 cores).
     pub(crate) fn write_gold(
         mut ledgers: Vec<Ledger>,
+        people: &[crate::values::Person],
         dir: &std::path::Path,
     ) -> Result<GoldSummary, crate::Error> {
         use rayon::prelude::*;
@@ -706,11 +762,35 @@ impl Ledger {
             let mut counts = Vec::new();
             let mut as_decoy: Vec<u128> = Vec::new();
             let mut sorted = Vec::new();
+            // The person slots' values, by type; copies of a value (from several workers or
+            // persons) are combined with the hash-booked ones by the sort in `kind_items`.
+            let mut from_slots: Vec<Vec<(&str, ItemState)>> = vec![Vec::new(); kinds.len()];
+            let fields = crate::values::slot::FIELDS as usize;
+            for l in ledgers {
+                for (i, s) in l.slots.iter().enumerate() {
+                    if s.count == 0 {
+                        continue;
+                    }
+                    #[allow(clippy::cast_possible_truncation)]
+                    let field = (i % fields) as u32;
+                    let value = people.get(i / fields).and_then(|p| p.slot_value(field));
+                    if let Some((kind, v)) = value {
+                        from_slots[kind_index(kind)].push((
+                            v,
+                            ItemState {
+                                count: s.count,
+                                all: Tags(s.all),
+                                any: Tags(s.any),
+                            },
+                        ));
+                    }
+                }
+            }
             for &kind in &kinds {
                 let i = kind_index(kind);
                 let parts: Vec<&KindLedger> = ledgers.iter().map(|l| &l.kinds[i]).collect();
                 let mut c = ItemCounts::default();
-                let items = kind_items(&parts, &mut c);
+                let items = kind_items(&parts, std::mem::take(&mut from_slots[i]), &mut c);
                 as_decoy.par_extend(items.par_iter().map(|(v, _)| hash_item("decoy", v)));
                 counts.push((kind, c));
                 sorted.push((kind.id(), items));

@@ -36,6 +36,8 @@ pub(crate) struct ItemRec {
     pub(crate) tags: Tags,
     /// The column index the item sits in.
     pub(crate) col: usize,
+    /// The person slot of the value (`values::slot`), or `slot::NONE`.
+    pub(crate) slot: u32,
 }
 
 /// A value that must not be reported valid.
@@ -123,7 +125,23 @@ impl Row {
             failed,
             tags,
             col,
+            slot: crate::values::slot::NONE,
         });
+    }
+
+    /// Records a valid item that is a person's own field, in the person's `slot`.
+    pub(crate) fn person_item(
+        &mut self,
+        kind: ItemKind,
+        canon: &str,
+        tags: Tags,
+        col: usize,
+        slot: u32,
+    ) {
+        self.item(kind, canon, None, tags, col);
+        if let Some(it) = self.items.last_mut() {
+            it.slot = slot;
+        }
     }
 
     pub(crate) fn decoy(

@@ -253,6 +253,59 @@ pub(crate) struct Person {
     /// How this person's resident ID, mobile and bank card are habitually written (0–99; low
     /// values pick the hard-case forms).
     pub(crate) forms: [u8; 3],
+    /// Position in the person pool: the gold books this person's own values in dense slots
+    /// (`idx * slot::FIELDS + field`) instead of hash tables.
+    pub(crate) idx: u32,
+}
+
+/// The person fields whose valid values the gold books in per-person slots.
+pub(crate) mod slot {
+    pub(crate) const NAME: u32 = 0;
+    pub(crate) const ID: u32 = 1;
+    pub(crate) const MOBILE: u32 = 2;
+    pub(crate) const CARD: u32 = 3;
+    pub(crate) const EMAIL: u32 = 4;
+    pub(crate) const PLATE: u32 = 5;
+    pub(crate) const ADDRESS: u32 = 6;
+    pub(crate) const QQ: u32 = 7;
+    pub(crate) const WECHAT: u32 = 8;
+    pub(crate) const IP: u32 = 9;
+    pub(crate) const IMEI: u32 = 10;
+    pub(crate) const PASSPORT: u32 = 11;
+    pub(crate) const HK_PERMIT: u32 = 12;
+    pub(crate) const TW_PERMIT: u32 = 13;
+    /// Slots per person.
+    pub(crate) const FIELDS: u32 = 14;
+    /// No slot: the value is booked by hash.
+    pub(crate) const NONE: u32 = u32::MAX;
+}
+
+impl Person {
+    /// The slot of one of this person's fields.
+    pub(crate) fn slot(&self, field: u32) -> u32 {
+        self.idx * slot::FIELDS + field
+    }
+
+    /// The type and canonical value of a slot's field, if the person has one.
+    pub(crate) fn slot_value(&self, field: u32) -> Option<(ItemKind, &str)> {
+        Some(match field {
+            slot::NAME => (ItemKind::PersonName, self.name.as_str()),
+            slot::ID => (self.id_kind, self.id.as_str()),
+            slot::MOBILE => (ItemKind::Mobile, self.mobile.as_str()),
+            slot::CARD => (ItemKind::BankCard, self.card.as_str()),
+            slot::EMAIL => (ItemKind::Email, self.email.as_str()),
+            slot::PLATE => (ItemKind::Plate, self.plate.as_str()),
+            slot::ADDRESS => (ItemKind::Address, self.address.as_str()),
+            slot::QQ => (ItemKind::Qq, self.qq.as_str()),
+            slot::WECHAT => (ItemKind::WechatId, self.wechat.as_str()),
+            slot::IP => (ItemKind::Ipv4, self.ip.as_str()),
+            slot::IMEI => (ItemKind::Imei, self.imei.as_str()),
+            slot::PASSPORT => (ItemKind::Passport, self.passport.as_deref()?),
+            slot::HK_PERMIT => (ItemKind::HkMacauPermit, self.hk_permit.as_deref()?),
+            slot::TW_PERMIT => (ItemKind::TaiwanPermit, self.tw_permit.as_deref()?),
+            _ => return None,
+        })
+    }
 }
 
 fn push_digits(out: &mut String, rng: &mut Rng, n: usize) {
@@ -548,6 +601,7 @@ impl Tables {
                 rng.below(100) as u8,
                 rng.below(100) as u8,
             ],
+            idx: 0,
         }
     }
 
