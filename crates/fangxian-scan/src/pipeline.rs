@@ -23,7 +23,7 @@ use std::time::Instant;
 use crossbeam_channel::{bounded, Receiver, Sender};
 use fangxian_core::recognize::{ColumnProfile, Finding, HeaderHint, Recognizer, Scratch};
 use fangxian_core::validate::date::Date;
-use fangxian_core::validate::Signals;
+use fangxian_core::validate::{normalize, Signals};
 use fangxian_core::{ContentClass, ItemKind};
 use fangxian_formats::{
     Error as FormatError, InputInfo as FormatInput, Limits, RecordBatch, Source, SourceDone,
@@ -649,7 +649,7 @@ impl Worker<'_> {
         self.items.clear();
         self.coordinates.clear();
         for (field_index, field) in record.fields().enumerate() {
-            if field.value.trim().is_empty() {
+            if normalize::trim(field.value).is_empty() {
                 continue;
             }
             empty = false;

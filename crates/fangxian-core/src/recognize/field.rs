@@ -166,7 +166,7 @@ impl Recognizer {
         if matches!(column.hint, HeaderHint::Latitude | HeaderHint::Longitude) {
             return;
         }
-        let trimmed = value.trim();
+        let trimmed = crate::validate::normalize::trim(value);
         if trimmed.is_empty() {
             return;
         }

@@ -65,6 +65,16 @@ pub fn digits_into(raw: &str, out: &mut String) -> bool {
     compact_into(raw, out, |c| c.is_ascii_digit())
 }
 
+/// `s.trim()`, answered without scanning when `s` starts and ends with a visible ASCII
+/// character (most field values), since only whitespace is trimmed.
+pub fn trim(s: &str) -> &str {
+    match s.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        [only] if only.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// Collapses every run of whitespace in `raw` to one ASCII space and trims both ends, writing
 /// into `out` (cleared first).
 pub fn collapse_whitespace_into(raw: &str, out: &mut String) {
@@ -114,6 +124,25 @@ mod tests {
         assert_eq!(out, "13812345678");
         assert!(!digits_into("138a", &mut out));
         assert!(!digits_into(&"1".repeat(MAX_RAW + 1), &mut out));
+    }
+
+    #[test]
+    fn trim_matches_std() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "ab",
+            "a b",
+            "\u{3000}张三\u{3000}",
+            "张三",
+            "x\t",
+            "1\u{a0}",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
     }
 
     #[test]
