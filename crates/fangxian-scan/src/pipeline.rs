@@ -674,19 +674,26 @@ impl Worker<'_> {
                 }
                 _ => None,
             };
-            let field_name = field.name.map(|n| findings.push_str(n));
             if let Some(p) =
                 profile.filter(|p| matches!(p.hint, HeaderHint::Latitude | HeaderHint::Longitude))
             {
                 self.coordinates.push(CoordinateField {
                     profile: p.clone(),
                     index: field_index,
-                    name: field_name,
+                    name: field.name.map(|n| findings.push_str(n)),
                 });
                 continue;
             }
             let items = &mut self.items;
-            let mut sink = |f: &Finding<'_>| keep_finding(findings, items, index, field_name, f);
+            // The column name goes into the arena with the field's first finding only: most
+            // fields have none.
+            let mut field_name: Option<(u32, u32)> = None;
+            let mut sink = |f: &Finding<'_>| {
+                if field_name.is_none() {
+                    field_name = field.name.map(|n| findings.push_str(n));
+                }
+                keep_finding(findings, items, index, field_name, f);
+            };
             match profile {
                 Some(p) => {
                     recognizer.find_in_field_with(p, field.value, &mut self.scratch, &mut sink)
