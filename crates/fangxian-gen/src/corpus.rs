@@ -755,8 +755,8 @@ pub fn generate(opts: &GenOptions, dir: &Path) -> Result<GenReport, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()
-        .map_err(|e| Error::Archive {
-            path: gold_dir.clone(),
+        .map_err(|e| Error::Threads {
+            threads,
             message: e.to_string(),
         })?;
     pool.install(|| Ledger::write_gold(ledgers, &people, &gold_dir))?;

@@ -92,6 +92,14 @@ pub enum Error {
     /// A size could not be parsed.
     #[error("cannot read size `{0}` (examples: 10MB, 1.5GB, 500KB, 123456)")]
     Size(String),
+    /// The thread pool could not be started.
+    #[error("cannot start {threads} threads: {message}")]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// The cause.
+        message: String,
+    },
     /// An archive writer failed.
     #[error("{path}: {message}")]
     Archive {
