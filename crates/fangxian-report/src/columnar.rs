@@ -5,10 +5,10 @@
 //! | column | Arrow type | note |
 //! |---|---|---|
 //! | `source` | Utf8 | dictionary-encoded by Parquet (few distinct values) |
-//! | `record` | Int64 | signed because Spark and Trino have no unsigned 64-bit type |
+//! | `record` | Int64 | signed because Spark and Trino have no unsigned 64-bit type; plain |
 //! | `field` | Utf8, nullable | null for free text |
 //! | `type` | Utf8 | dictionary-encoded by Parquet |
-//! | `value` | Utf8 | |
+//! | `value` | Utf8 | plain (not dictionary) encoded |
 //! | `valid` | Boolean | |
 //! | `confidence` | Float32 | |
 //!
@@ -31,6 +31,7 @@ use parquet::basic::Compression;
 use parquet::errors::ParquetError;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
 
 /// Findings per Arrow batch handed to the Parquet encoder.
 pub const BATCH_ROWS: usize = 64 * 1024;
@@ -88,6 +89,10 @@ impl<W: Write + Send> ParquetFindings<W> {
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+            // Values and record numbers are nearly all distinct: a dictionary would only be
+            // built to be abandoned (interning every value showed in scan profiles).
+            .set_column_dictionary_enabled(ColumnPath::from("value"), false)
+            .set_column_dictionary_enabled(ColumnPath::from("record"), false)
             .set_created_by(format!(
                 "fangxian-report {} (parquet-rs)",
                 env!("CARGO_PKG_VERSION")
