@@ -19,6 +19,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod display;
 pub mod recognize;
 pub mod taxonomy;
 pub mod validate;

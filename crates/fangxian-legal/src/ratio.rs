@@ -64,15 +64,7 @@ pub(crate) fn lcm(a: u128, b: u128) -> u128 {
 
 /// An integer with thousands separators: `18,500,000`.
 pub(crate) fn fmt_int(n: u128) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    fangxian_core::display::thousands(n)
 }
 
 /// `num / den` as a decimal with up to four places, trailing zeros dropped; `≈` marks a value

@@ -2,15 +2,7 @@
 
 /// `1234567` → `1,234,567`.
 pub(crate) fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    fangxian_core::display::thousands(u128::from(n))
 }
 
 /// `1536` → `1.5 KiB`; below 1 KiB the exact count with `B`.
