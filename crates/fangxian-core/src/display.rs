@@ -23,6 +23,9 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(18_500_000), "18,500,000");
-        assert_eq!(thousands(u128::from(u64::MAX)), "18,446,744,073,709,551,615");
+        assert_eq!(
+            thousands(u128::from(u64::MAX)),
+            "18,446,744,073,709,551,615"
+        );
     }
 }
