@@ -456,6 +456,16 @@ fn write_lines<C: Sync, T: Sync>(
 /// Counts per type, and every distinct valid value as its decoy hash.
 type ItemsDone = (Vec<(ItemKind, ItemCounts)>, Vec<u128>);
 
+/// The first 8 bytes of `s`, big-endian, zero-padded: ordering by (key, s) is ordering by `s`,
+/// and most comparisons of the gold sorts end at the key instead of a `memcmp` on values spread
+/// over the arenas (a fifth of writing the gold, perf).
+fn prefix_key(s: &str) -> u64 {
+    let mut w = [0u8; 8];
+    let n = s.len().min(8);
+    w[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u64::from_be_bytes(w)
+}
+
 /// One type's distinct values, sorted, combined from every worker's ledger.
 fn kind_items<'a>(
     parts: &[&'a KindLedger],
@@ -474,7 +484,12 @@ fn kind_items<'a>(
     }
     // Sort, then combine the copies of a value that several workers saw: a sort we need anyway
     // for byte-stable output replaces merging the hash tables.
-    all.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut keyed: Vec<(u64, &str, ItemState)> = all
+        .into_iter()
+        .map(|(v, st)| (prefix_key(v), v, st))
+        .collect();
+    keyed.par_sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let all = keyed.into_iter().map(|(_, v, st)| (v, st));
     let mut items: Vec<(&str, ItemState)> = Vec::with_capacity(all.len());
     for (v, st) in all {
         match items.last_mut() {
@@ -742,7 +757,12 @@ impl Ledger {
                 );
             }
             all.par_sort_unstable_by(|a, b| {
-                (a.0, a.1.imitates, a.1.what).cmp(&(b.0, b.1.imitates, b.1.what))
+                (prefix_key(a.0), a.0, a.1.imitates, a.1.what).cmp(&(
+                    prefix_key(b.0),
+                    b.0,
+                    b.1.imitates,
+                    b.1.what,
+                ))
             });
             let mut out: Vec<(&str, DecoyState)> = Vec::with_capacity(all.len());
             for (v, d) in all {
@@ -982,6 +1002,26 @@ impl Gold {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefix_keys_order_like_the_strings() {
+        let mut v = vec![
+            "",
+            "a",
+            "ab",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgi",
+            "b",
+            "张",
+            "1380",
+            "138",
+        ];
+        let mut by_key = v.clone();
+        by_key.sort_by_key(|s| (prefix_key(s), *s));
+        v.sort_unstable();
+        assert_eq!(by_key, v);
+    }
 
     #[test]
     fn tag_names_come_in_named_order() {
