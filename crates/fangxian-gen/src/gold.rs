@@ -239,10 +239,13 @@ type GroupBits = u16;
 #[derive(Debug)]
 pub(crate) struct Ledger {
     records: Records,
-    /// The signature (valid item set) of every record with PI; duplicates are these minus the
-    /// distinct ones. Appended, then sorted once at the end: a set insert per record missed
-    /// the cache every time.
+    /// Signatures (valid item sets) of the records with PI; duplicates are those records minus
+    /// the distinct signatures. Appended, and sorted and de-duplicated whenever the list has
+    /// doubled since the last time (so it stays within twice the distinct ones, however many
+    /// records repeat): a set insert per record missed the cache every time.
     signatures: Vec<u128>,
+    /// Length of `signatures` after its last de-duplication.
+    signatures_compacted: usize,
     /// Identity keys and the groups they occur in: one table lookup per key, not three.
     persons: HashMap<u128, GroupBits, Fast>,
     tier_records: [u64; 3],
@@ -280,6 +283,7 @@ impl Ledger {
                 .collect(),
             records: Records::default(),
             signatures: Vec::new(),
+            signatures_compacted: 0,
             persons: HashMap::default(),
             tier_records: [0; 3],
             category_records: [0; 9],
@@ -646,6 +650,11 @@ impl Ledger {
         self.scratch.sort_unstable();
         self.scratch.dedup();
         self.signatures.push(hash_set(&self.scratch));
+        if self.signatures.len() >= (1 << 20).max(2 * self.signatures_compacted) {
+            self.signatures.sort_unstable();
+            self.signatures.dedup();
+            self.signatures_compacted = self.signatures.len();
+        }
 
         let category = if has_gps {
             cx.category.most_serious(Category::Trajectory)
