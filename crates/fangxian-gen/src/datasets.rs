@@ -958,13 +958,25 @@ impl<'a> Gen<'a> {
                 row.text.push_str("你好，我的身份证号");
                 row.text.push_str(&third.id);
                 row.text.push_str("，麻烦帮我查一下");
-                row.item(third.id_kind, &third.id, None, ft | Tags::GLUED, col);
+                row.person_item(
+                    third.id_kind,
+                    &third.id,
+                    ft | Tags::GLUED,
+                    col,
+                    third.slot(slot::ID),
+                );
             }
             1 => {
                 row.text.push_str("钱转到卡号");
                 row.text.push_str(&third.card);
                 row.text.push_str("户名我微信发你");
-                row.item(ItemKind::BankCard, &third.card, None, ft | Tags::GLUED, col);
+                row.person_item(
+                    ItemKind::BankCard,
+                    &third.card,
+                    ft | Tags::GLUED,
+                    col,
+                    third.slot(slot::CARD),
+                );
             }
             2 => {
                 row.text.push_str("有事打我电话");
@@ -974,12 +986,13 @@ impl<'a> Gen<'a> {
                 row.text.push_str(&s);
                 self.scratch = s;
                 row.text.push_str("谢谢");
-                row.item(
+                let slot = third.slot(slot::MOBILE);
+                row.person_item(
                     ItemKind::Mobile,
                     &third.mobile,
-                    None,
                     ft | Tags::GLUED | tags,
                     col,
+                    slot,
                 );
             }
             3 => {
@@ -995,13 +1008,25 @@ impl<'a> Gen<'a> {
                 row.text.push_str("收到\n身份证");
                 row.text.push_str(&third.id);
                 row.text.push_str("\n请核对后回复");
-                row.item(third.id_kind, &third.id, None, ft | Tags::GLUED, col);
+                row.person_item(
+                    third.id_kind,
+                    &third.id,
+                    ft | Tags::GLUED,
+                    col,
+                    third.slot(slot::ID),
+                );
             }
             5 => {
                 row.text.push_str("邮箱");
                 row.text.push_str(&third.email);
                 row.text.push_str("，密码已重置");
-                row.item(ItemKind::Email, &third.email, None, ft, col);
+                row.person_item(
+                    ItemKind::Email,
+                    &third.email,
+                    ft,
+                    col,
+                    third.slot(slot::EMAIL),
+                );
             }
             6 => {
                 row.text.push_str("客户端版本v");
@@ -1109,22 +1134,28 @@ impl<'a> Gen<'a> {
                 row.text.push_str(&p.mobile);
                 row.text.push_str(" ip=");
                 row.text.push_str(&p.ip);
-                row.item(ItemKind::Mobile, &p.mobile, None, ft, 0);
-                row.item(ItemKind::Ipv4, &p.ip, None, ft, 0);
+                row.person_item(ItemKind::Mobile, &p.mobile, ft, 0, p.slot(slot::MOBILE));
+                row.person_item(ItemKind::Ipv4, &p.ip, ft, 0, p.slot(slot::IP));
             }
             1 => {
                 row.text.push_str(" INFO 实名认证通过 身份证:");
                 row.text.push_str(&p.id);
                 row.text.push_str(" 手机:");
                 row.text.push_str(&p.mobile);
-                row.item(p.id_kind, &p.id, None, ft, 0);
-                row.item(ItemKind::Mobile, &p.mobile, None, ft, 0);
+                row.person_item(p.id_kind, &p.id, ft, 0, p.slot(slot::ID));
+                row.person_item(ItemKind::Mobile, &p.mobile, ft, 0, p.slot(slot::MOBILE));
             }
             2 => {
                 row.text.push_str(" WARN 绑卡失败 卡号");
                 row.text.push_str(&p.card);
                 row.text.push_str("余额不足");
-                row.item(ItemKind::BankCard, &p.card, None, ft | Tags::GLUED, 0);
+                row.person_item(
+                    ItemKind::BankCard,
+                    &p.card,
+                    ft | Tags::GLUED,
+                    0,
+                    p.slot(slot::CARD),
+                );
             }
             3 => {
                 self.decoy_digits("17", 10);
@@ -1141,13 +1172,13 @@ impl<'a> Gen<'a> {
             4 => {
                 row.text.push_str(" INFO mail sent to ");
                 row.text.push_str(&p.email);
-                row.item(ItemKind::Email, &p.email, None, ft, 0);
+                row.person_item(ItemKind::Email, &p.email, ft, 0, p.slot(slot::EMAIL));
             }
             _ => {
                 row.text.push_str(" INFO device IMEI:");
                 row.text.push_str(&p.imei);
                 row.text.push_str(" bound");
-                row.item(ItemKind::Imei, &p.imei, None, ft, 0);
+                row.person_item(ItemKind::Imei, &p.imei, ft, 0, p.slot(slot::IMEI));
             }
         }
         row.end(CellType::Text);
