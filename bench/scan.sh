@@ -5,7 +5,7 @@
 #   mixed    — all eleven dataset kinds of `fangxian gen` (hotel stays, call records, orders,
 #              waybills, SMS …) as CSV, where many columns are not PI;
 #   formats  — the same datasets in every format, compression and encoding gen writes
-#              (gzip/zstd/zip/tar, JSON, SQL dumps, xlsx, GB18030 …).
+#              (gzip/zstd/zip/tar, JSON, SQL dumps, SQLite, xlsx, GB18030 …).
 #
 # For the CSV corpora it also runs ripgrep (`rg -o` with equivalent patterns, which validates
 # nothing) on the same files and prints the speed ratio; ripgrep cannot read the compressed or
@@ -46,7 +46,8 @@ corpus() {
                --compress none --encodings utf8 -q ;;
       mixed) "$BIN" gen --out "$dir" --seed 7 --size "$SIZE" --formats csv --compress none \
                --encodings utf8 -q ;;
-      formats) "$BIN" gen --out "$dir" --seed 7 --size "$SIZE" -q ;;
+      formats) "$BIN" gen --out "$dir" --seed 7 --size "$SIZE" -q \
+                 --formats csv,tsv,json,jsonl,mysql,pgdump,sqlite,xlsx,txt ;;
     esac
     touch "$dir/.done"
   fi

@@ -138,13 +138,6 @@ fn gen_rejects_unknown_options_with_exit_2() {
 /// The CI accuracy gate (issue 6): fangxian's own scan of a small corpus in every format must
 /// reach F1 ≥ 0.99 on every checksum-bearing type, report no decoy valid, and give exactly the
 /// gold summary.
-///
-/// Known gap left out of the gate: xlsx text holding `_x` and four hex digits (a WeChat id
-/// `wxid_x0410…`, tag `xlsx_escaped`) is stored as `_x005F_x0410…`, and calamine 0.26 does not
-/// undo that escape, so scan misses the value (see
-/// `xlsx_escaped_text_is_read_back_unescaped` below). Seed 2026's 3 MB corpus has no such value
-/// in an xlsx file; the test checks that, so a change of seed or generator cannot bring the case
-/// in silently.
 #[test]
 fn scan_meets_the_accuracy_gate_on_a_generated_corpus() {
     let d = tempfile::tempdir().unwrap();
@@ -168,10 +161,6 @@ fn scan_meets_the_accuracy_gate_on_a_generated_corpus() {
     let gold = d.path().join("gold");
     let items = std::fs::read_to_string(gold.join("items.jsonl")).unwrap();
     assert!(items.contains("\"xlsx\""), "no item in an xlsx file");
-    assert!(
-        !items.contains("xlsx_escaped"),
-        "the gate corpus meets the known xlsx gap"
-    );
     let findings = d.path().join("findings.jsonl");
     let summary = d.path().join("summary.json");
     // A scan that hangs must fail the test, not the CI job: wait at most 5 minutes (it takes
@@ -236,9 +225,8 @@ fn scan_meets_the_accuracy_gate_on_a_generated_corpus() {
 /// xlsx stores text holding `_x` and four hex digits with its `_` escaped (`_x005F_`, ECMA-376
 /// ST_Xstring; Excel and rust_xlsxwriter both do), and a reader must undo it. fangxian scan reads
 /// xlsx through calamine 0.26, which does not (0.38 does), so `wxid_x0410a80h0ml06` is seen as
-/// `wxid_x005F_x0410a80h0ml06` and missed. Ignored until fangxian-formats decodes the escape.
+/// `wxid_x005F_x0410a80h0ml06` and missed, so fangxian-formats decodes the escape itself.
 #[test]
-#[ignore = "fangxian-formats: xlsx `_x005F_` escapes are not decoded (calamine 0.26)"]
 fn xlsx_escaped_text_is_read_back_unescaped() {
     let d = tempfile::tempdir().unwrap();
     let out = fangxian(&[
