@@ -424,8 +424,77 @@ fn book(
     });
 }
 
-/// A SQLite file: built in the scratch directory, then streamed through the file's compression
-/// or into its archive like any other data file.
+/// A file holding one table in a binary format (SQLite, xlsx): built whole, then streamed
+/// through the file's compression or into its archive like any other data file.
+trait TableFile {
+    /// Writes one row; `col_tags` holds, per column, how the value was stored.
+    fn put(&mut self, row: &Row, col_tags: &mut Vec<Tags>) -> std::io::Result<()>;
+    /// Bytes counted against the file's budget before any row.
+    fn base_cost(&self) -> u64 {
+        0
+    }
+    /// Bytes one row adds to the file's budget.
+    fn row_cost(&self, row: &Row) -> u64;
+    /// True while the format can take another row (and its possible duplicate).
+    fn has_room(&self) -> bool {
+        true
+    }
+    /// The file's bytes.
+    fn finish(self) -> std::io::Result<Vec<u8>>;
+}
+
+/// A SQLite database built in the scratch directory.
+struct SqliteFile {
+    db: SqliteWriter,
+    path: std::path::PathBuf,
+}
+
+fn sql_error(e: rusqlite::Error) -> std::io::Error {
+    std::io::Error::other(e.to_string())
+}
+
+impl TableFile for SqliteFile {
+    fn put(&mut self, row: &Row, _: &mut Vec<Tags>) -> std::io::Result<()> {
+        self.db.row(row).map_err(sql_error)
+    }
+    // The database is larger than its text by page and record headers; 6 bytes per cell and
+    // two 4 KiB pages (header, schema) keep the file near its budget.
+    fn base_cost(&self) -> u64 {
+        8192
+    }
+    fn row_cost(&self, row: &Row) -> u64 {
+        (row.text.len() + 6 * row.cells.len()) as u64
+    }
+    fn finish(self) -> std::io::Result<Vec<u8>> {
+        self.db.finish().map_err(sql_error)?;
+        let bytes = std::fs::read(&self.path)?;
+        let _ = std::fs::remove_file(&self.path);
+        Ok(bytes)
+    }
+}
+
+fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> std::io::Error {
+    std::io::Error::other(e.to_string())
+}
+
+impl TableFile for XlsxWriter {
+    fn put(&mut self, row: &Row, col_tags: &mut Vec<Tags>) -> std::io::Result<()> {
+        self.row(row, col_tags).map_err(xlsx_error)
+    }
+    // The budget counts the rows as text, like the other formats; the stored file is smaller
+    // (deflated XML), and that is what the report counts.
+    fn row_cost(&self, row: &Row) -> u64 {
+        (row.text.len() + row.cells.len()) as u64
+    }
+    fn has_room(&self) -> bool {
+        self.rows() + 2 <= XLSX_MAX_ROWS
+    }
+    fn finish(self) -> std::io::Result<Vec<u8>> {
+        XlsxWriter::finish(self).map_err(xlsx_error)
+    }
+}
+
+/// A SQLite file of the spec's dataset.
 fn write_sqlite<W: Write>(
     spec: &FileSpec,
     w: W,
@@ -435,56 +504,23 @@ fn write_sqlite<W: Write>(
     containers: &[&'static str],
     out: &mut Out,
 ) -> std::io::Result<W> {
-    let sql = |e: rusqlite::Error| std::io::Error::other(e.to_string());
     let ds = spec.dataset;
     let path = sh.tmp.join(format!("{:016x}.db", spec.seed));
     let _ = std::fs::remove_file(&path);
     let headers: Vec<&str> = ds.columns().iter().map(|c| spec.style.header(c)).collect();
-    let fields: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
-    let col_tags = vec![Tags::EMPTY; headers.len()];
-    let mut db = SqliteWriter::create(&path, ds.table(), &headers).map_err(sql)?;
-    let mut gen = Gen::new(Rng::new(spec.seed), sh.people, sh.orgs);
-    let mut row = Row::default();
-    let file_tags = spec.format.tag()
-        | spec.style.tags()
-        | spec.stream.map_or(Tags::EMPTY, Packaging::tag)
-        | container_tags;
-    let mut record = 0u64;
-    // The database is larger than its text by page and record headers; 6 bytes per cell and
-    // two 4 KiB pages (header, schema) keep the file near its budget.
-    let mut approx = 8192u64;
-    while record == 0 || approx < spec.budget {
-        gen.fill(ds, &mut row);
-        let copies = if gen.rng.chance(15) { 2 } else { 1 };
-        for _ in 0..copies {
-            record += 1;
-            db.row(&row).map_err(sql)?;
-            approx += (row.text.len() + 6 * row.cells.len()) as u64;
-            out.ledger.add(
-                &row,
-                &RowContext {
-                    source,
-                    record,
-                    fields: &fields,
-                    col_tags: &col_tags,
-                    file_tags,
-                    category: ds.category(),
-                },
-            );
-        }
-    }
-    db.finish().map_err(sql)?;
-    let bytes = std::fs::read(&path)?;
-    let _ = std::fs::remove_file(&path);
-    let mut stream = Stream::new(w, spec.stream)?;
-    stream.write_all(&bytes)?;
-    let w = stream.finish()?;
-    book(spec, source, containers, record, bytes.len() as u64, out);
-    Ok(w)
+    let db = SqliteWriter::create(&path, ds.table(), &headers).map_err(sql_error)?;
+    let file = SqliteFile { db, path };
+    let head = Head {
+        spec,
+        sh,
+        source,
+        container_tags,
+        containers,
+    };
+    write_table_file(&head, w, &headers, file, out)
 }
 
-/// An xlsx workbook: built in memory, then streamed through the file's compression or into its
-/// archive like any other data file.
+/// An xlsx workbook of the spec's dataset, built in memory.
 fn write_xlsx<W: Write>(
     spec: &FileSpec,
     w: W,
@@ -494,31 +530,64 @@ fn write_xlsx<W: Write>(
     containers: &[&'static str],
     out: &mut Out,
 ) -> std::io::Result<W> {
-    let xerr = |e: rust_xlsxwriter::XlsxError| std::io::Error::other(e.to_string());
     let ds = spec.dataset;
     let headers: Vec<&str> = ds.columns().iter().map(|c| spec.style.header(c)).collect();
-    let fields: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
     // Every other xlsx file has its plain mobiles typed in as numbers.
-    let mut sheet =
-        XlsxWriter::new(ds.table(), &headers, spec.variant.is_multiple_of(2)).map_err(xerr)?;
+    let sheet = XlsxWriter::new(ds.table(), &headers, spec.variant.is_multiple_of(2))
+        .map_err(xlsx_error)?;
+    let head = Head {
+        spec,
+        sh,
+        source,
+        container_tags,
+        containers,
+    };
+    write_table_file(&head, w, &headers, sheet, out)
+}
+
+/// Where a file goes and what surrounds it.
+struct Head<'a, 's> {
+    spec: &'a FileSpec,
+    sh: &'a Shared<'s>,
+    source: &'a str,
+    container_tags: Tags,
+    containers: &'a [&'static str],
+}
+
+/// Fills a [`TableFile`] with the spec's rows up to its budget, booking each in the gold ledger,
+/// and streams the finished file into `w`.
+fn write_table_file<W: Write, T: TableFile>(
+    head: &Head<'_, '_>,
+    w: W,
+    headers: &[&str],
+    mut table: T,
+    out: &mut Out,
+) -> std::io::Result<W> {
+    let Head {
+        spec,
+        sh,
+        source,
+        container_tags,
+        containers,
+    } = *head;
+    let ds = spec.dataset;
+    let fields: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
     let mut gen = Gen::new(Rng::new(spec.seed), sh.people, sh.orgs);
     let mut row = Row::default();
-    let mut col_tags = Vec::new();
+    let mut col_tags = vec![Tags::EMPTY; headers.len()];
     let file_tags = spec.format.tag()
         | spec.style.tags()
         | spec.stream.map_or(Tags::EMPTY, Packaging::tag)
         | container_tags;
     let mut record = 0u64;
-    // The budget counts the rows as text, like the other formats; the stored file is smaller
-    // (deflated XML), and that is what the report counts.
-    let mut approx = 0u64;
-    while (record == 0 || approx < spec.budget) && sheet.rows() + 2 <= XLSX_MAX_ROWS {
+    let mut approx = table.base_cost();
+    while (record == 0 || approx < spec.budget) && table.has_room() {
         gen.fill(ds, &mut row);
         let copies = if gen.rng.chance(15) { 2 } else { 1 };
         for _ in 0..copies {
             record += 1;
-            sheet.row(&row, &mut col_tags).map_err(xerr)?;
-            approx += (row.text.len() + row.cells.len()) as u64;
+            table.put(&row, &mut col_tags)?;
+            approx += table.row_cost(&row);
             out.ledger.add(
                 &row,
                 &RowContext {
@@ -532,7 +601,7 @@ fn write_xlsx<W: Write>(
             );
         }
     }
-    let bytes = sheet.finish().map_err(xerr)?;
+    let bytes = table.finish()?;
     let mut stream = Stream::new(w, spec.stream)?;
     stream.write_all(&bytes)?;
     let w = stream.finish()?;
