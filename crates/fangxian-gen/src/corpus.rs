@@ -325,11 +325,16 @@ fn write_data<W: Write>(
     containers: &[&'static str],
     out: &mut Out,
 ) -> std::io::Result<W> {
+    let head = Head {
+        spec,
+        sh,
+        source,
+        container_tags,
+        containers,
+    };
     match spec.format {
-        Format::Sqlite => {
-            return write_sqlite(spec, w, sh, source, container_tags, containers, out)
-        }
-        Format::Xlsx => return write_xlsx(spec, w, sh, source, container_tags, containers, out),
+        Format::Sqlite => return write_sqlite(&head, w, out),
+        Format::Xlsx => return write_xlsx(&head, w, out),
         _ => {}
     }
     let stream = Stream::new(w, spec.stream)?;
@@ -495,54 +500,25 @@ impl TableFile for XlsxWriter {
 }
 
 /// A SQLite file of the spec's dataset.
-fn write_sqlite<W: Write>(
-    spec: &FileSpec,
-    w: W,
-    sh: &Shared<'_>,
-    source: &str,
-    container_tags: Tags,
-    containers: &[&'static str],
-    out: &mut Out,
-) -> std::io::Result<W> {
+fn write_sqlite<W: Write>(head: &Head<'_, '_>, w: W, out: &mut Out) -> std::io::Result<W> {
+    let spec = head.spec;
     let ds = spec.dataset;
-    let path = sh.tmp.join(format!("{:016x}.db", spec.seed));
+    let path = head.sh.tmp.join(format!("{:016x}.db", spec.seed));
     let _ = std::fs::remove_file(&path);
     let headers: Vec<&str> = ds.columns().iter().map(|c| spec.style.header(c)).collect();
     let db = SqliteWriter::create(&path, ds.table(), &headers).map_err(sql_error)?;
-    let file = SqliteFile { db, path };
-    let head = Head {
-        spec,
-        sh,
-        source,
-        container_tags,
-        containers,
-    };
-    write_table_file(&head, w, &headers, file, out)
+    write_table_file(head, w, &headers, SqliteFile { db, path }, out)
 }
 
 /// An xlsx workbook of the spec's dataset, built in memory.
-fn write_xlsx<W: Write>(
-    spec: &FileSpec,
-    w: W,
-    sh: &Shared<'_>,
-    source: &str,
-    container_tags: Tags,
-    containers: &[&'static str],
-    out: &mut Out,
-) -> std::io::Result<W> {
+fn write_xlsx<W: Write>(head: &Head<'_, '_>, w: W, out: &mut Out) -> std::io::Result<W> {
+    let spec = head.spec;
     let ds = spec.dataset;
     let headers: Vec<&str> = ds.columns().iter().map(|c| spec.style.header(c)).collect();
     // Every other xlsx file has its plain mobiles typed in as numbers.
     let sheet = XlsxWriter::new(ds.table(), &headers, spec.variant.is_multiple_of(2))
         .map_err(xlsx_error)?;
-    let head = Head {
-        spec,
-        sh,
-        source,
-        container_tags,
-        containers,
-    };
-    write_table_file(&head, w, &headers, sheet, out)
+    write_table_file(head, w, &headers, sheet, out)
 }
 
 /// Where a file goes and what surrounds it.
