@@ -243,4 +243,19 @@ mod tests {
             assert_eq!(unescaped(s), s);
         }
     }
+
+    proptest::proptest! {
+        /// Any text survives unescaping without a panic; text without `_x` is unchanged; and
+        /// escaping every `_` as `_x005F_` (what a writer does for `_xHHHH_` look-alikes) is
+        /// undone exactly.
+        #[test]
+        fn unescape_inverts_underscore_escapes(s in "[a-f0-9_xX张]{0,40}|\\PC{0,20}") {
+            let out = unescaped(&s);
+            if !s.contains("_x") {
+                proptest::prop_assert_eq!(&out, &s);
+            }
+            let escaped = s.replace('_', "_x005F_");
+            proptest::prop_assert_eq!(unescaped(&escaped), s);
+        }
+    }
 }
