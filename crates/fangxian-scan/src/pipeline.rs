@@ -136,6 +136,10 @@ struct Done {
 struct FindingBuf {
     text: String,
     rows: Vec<FindingSlot>,
+    /// Findings of the batch, whether or not `rows` holds them.
+    found: u64,
+    /// Keep `rows` (the sink wants findings).
+    keep_rows: bool,
 }
 
 struct FindingSlot {
@@ -220,16 +224,21 @@ pub fn scan(
         cancelled: false,
     };
 
+    let shared = WorkerShared {
+        recognizer,
+        hasher,
+        sets: &sets,
+        progress,
+        keep_rows: sink.wants_findings(),
+    };
     let collected: Result<(), ScanError> = std::thread::scope(|scope| {
         let mut workers = Vec::with_capacity(threads);
         for _ in 0..threads {
             let rx = work_rx.clone();
             let tx = done_tx.clone();
-            let sets = &sets;
             let spare = spare_rx.clone();
-            workers.push(
-                scope.spawn(move || worker(recognizer, &hasher, sets, progress, &rx, &tx, &spare)),
-            );
+            let shared = &shared;
+            workers.push(scope.spawn(move || worker(shared, &rx, &tx, &spare)));
         }
         drop(work_rx);
         drop(done_tx);
@@ -548,14 +557,17 @@ fn keep_finding(
     f: &Finding<'_>,
 ) {
     let value = findings.push_str(f.value);
-    findings.rows.push(FindingSlot {
-        record,
-        field,
-        kind: f.kind,
-        value,
-        valid: f.valid,
-        confidence: f.confidence,
-    });
+    findings.found += 1;
+    if findings.keep_rows {
+        findings.rows.push(FindingSlot {
+            record,
+            field,
+            kind: f.kind,
+            value,
+            valid: f.valid,
+            confidence: f.confidence,
+        });
+    }
     items.push(PendingItem {
         kind: f.kind,
         value,
@@ -577,6 +589,17 @@ fn recycle<'b>(mut v: Vec<RecordItem<'_>>) -> Vec<RecordItem<'b>> {
         .collect()
 }
 
+/// What every worker thread shares.
+#[derive(Clone, Copy)]
+struct WorkerShared<'a> {
+    recognizer: &'a Recognizer,
+    hasher: KeyedHasher,
+    sets: &'a DistinctSets,
+    progress: &'a Progress,
+    /// The sink wants finding rows ([`FindingSink::wants_findings`]).
+    keep_rows: bool,
+}
+
 /// Per-thread state of a worker.
 struct Worker<'r> {
     recognizer: &'r Recognizer,
@@ -593,12 +616,15 @@ struct Worker<'r> {
     pending: Pending,
     /// Emptied finding arenas, back from the collector.
     spare: Receiver<FindingBuf>,
+    /// The sink wants finding rows.
+    keep_rows: bool,
 }
 
 impl Worker<'_> {
     fn process(&mut self, work: Work) -> Done {
         let mut tally = BatchTally::new();
         let mut findings = self.spare.try_recv().unwrap_or_default();
+        findings.keep_rows = self.keep_rows;
         let source = work.batch.source();
         for record in work.batch.records() {
             let table = work
@@ -728,17 +754,21 @@ impl Worker<'_> {
 /// A worker thread: recognise and count every record of each batch it receives, and
 /// de-duplicate its hashes into the shared distinct sets.
 fn worker(
-    recognizer: &Recognizer,
-    hasher: &KeyedHasher,
-    sets: &DistinctSets,
-    progress: &Progress,
+    shared: &WorkerShared<'_>,
     rx: &Receiver<Work>,
     tx: &Sender<Done>,
     spare: &Receiver<FindingBuf>,
 ) -> Result<(), ScanError> {
+    let WorkerShared {
+        recognizer,
+        hasher,
+        sets,
+        progress,
+        keep_rows,
+    } = *shared;
     let mut state = Worker {
         recognizer,
-        hasher: *hasher,
+        hasher,
         scratch: Scratch::new(),
         late_profiles: HashMap::new(),
         unnamed_profile: None,
@@ -747,6 +777,7 @@ fn worker(
         record_items: Vec::new(),
         pending: Pending::new(),
         spare: spare.clone(),
+        keep_rows,
     };
     for work in rx {
         let done = state.process(work);
@@ -792,7 +823,7 @@ fn collect(
             }
             progress
                 .items
-                .fetch_add(done.findings.rows.len() as u64, Ordering::Relaxed);
+                .fetch_add(done.findings.found, Ordering::Relaxed);
             tally.merge(&done.tally);
             let mut batch = done.batch;
             batch.clear();
@@ -800,6 +831,7 @@ fn collect(
             let mut findings = done.findings;
             findings.text.clear();
             findings.rows.clear();
+            findings.found = 0;
             let _ = spare.send(findings);
         }
     }

@@ -73,6 +73,11 @@ pub trait FindingSink: Send {
     fn push(&mut self, finding: &FindingRef<'_>) -> std::io::Result<()>;
     /// Flushes and completes the output. Not called when the scan is interrupted.
     fn finish(&mut self) -> std::io::Result<()>;
+    /// False when the sink discards every finding (a summary-only scan): the scan then does
+    /// not build finding rows for it at all.
+    fn wants_findings(&self) -> bool {
+        true
+    }
 }
 
 impl FindingSink for Vec<FindingRow> {

@@ -351,6 +351,9 @@ impl FindingSink for NullSink {
     fn finish(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+    fn wants_findings(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

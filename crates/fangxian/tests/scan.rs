@@ -373,3 +373,40 @@ fn facts_put_the_legal_assessment_into_summary_and_report() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("bad.toml"));
 }
+
+/// A summary-only scan skips building finding rows; its counts must be exactly those of a scan
+/// that writes findings.
+#[test]
+fn summary_only_scan_counts_the_same() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/dump");
+    let examples = examples.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let with_findings = summary_of(dir.path(), &[examples]);
+    let out = fangxian(
+        &["scan", examples, "--summary", "only.json", "-q"],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let only: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("only.json")).unwrap()).unwrap();
+    for key in [
+        "records",
+        "persons",
+        "items",
+        "tiers",
+        "categories",
+        "classes",
+        "screening",
+    ] {
+        assert_eq!(
+            with_findings[key], only[key],
+            "{key} differs without findings"
+        );
+    }
+    assert!(with_findings["records"]["with_pi"].as_u64().unwrap() > 100);
+}
