@@ -100,7 +100,8 @@ impl RecordBatch {
         self.first_offset
     }
 
-    /// The tables of this batch's records, indexed by [`Record::table_index`].
+    /// The tables of this batch's records, indexed by [`Record::table_index`]; each has at least
+    /// one record.
     pub fn tables(&self) -> &[Arc<Table>] {
         &self.tables
     }
@@ -331,7 +332,9 @@ impl<'b> BatchWriter<'b> {
         self.in_record = false;
     }
 
-    /// Drops the open record and its bytes.
+    /// Drops the open record and its bytes, and its table when no kept record uses it (a CSV
+    /// reader registers its table before it knows the first row is the header), so that every
+    /// table of a batch has records.
     pub(crate) fn abort(&mut self) {
         if !self.in_record {
             return;
@@ -339,6 +342,12 @@ impl<'b> BatchWriter<'b> {
         self.batch.fields.truncate(self.rec_field_start);
         self.used = self.rec_byte_start;
         self.in_record = false;
+        let last_table = self.batch.tables.len().checked_sub(1);
+        let last_record_table = self.batch.records.last().map(|r| r.table);
+        if last_table == Some(self.rec_table as usize) && last_record_table != Some(self.rec_table)
+        {
+            self.batch.tables.pop();
+        }
     }
 
     /// Ensures `min` spare bytes and returns all spare space.
@@ -426,6 +435,39 @@ impl<'b> BatchWriter<'b> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_aborted_record_takes_its_unused_table_along() {
+        let source: Arc<str> = "s".into();
+        let before_header = Arc::new(Table::new("", None));
+        let with_header = Arc::new(Table::new("", Some(vec!["a".into()])));
+        let mut batch = RecordBatch::new();
+        let mut w = BatchWriter::new(&mut batch, &source, 0);
+        // The header row: registered under the header-less table, then aborted.
+        let t = w.table(&before_header);
+        w.begin(1, t);
+        w.abort();
+        for i in 0..2 {
+            let t = w.table(&with_header);
+            w.begin(i + 1, t);
+            // A row dropped mid-way keeps the table the kept rows use.
+            if i == 1 {
+                w.abort();
+                continue;
+            }
+            let start = w.bytes();
+            w.push_bytes(b"x");
+            w.field_col(Some(0), start, w.bytes());
+            w.end();
+        }
+        w.finish();
+        assert_eq!(batch.tables().len(), 1);
+        let r = batch.records().next().unwrap();
+        assert_eq!(
+            (r.table_index(), r.table().header().map(<[String]>::len)),
+            (0, Some(1))
+        );
+    }
 
     #[test]
     fn batches_are_send_and_reuse_their_allocations() {

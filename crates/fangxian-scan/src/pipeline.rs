@@ -121,7 +121,7 @@ struct Work {
     seq: u64,
     batch: RecordBatch,
     /// Profiles of the tables in this batch, by [`fangxian_formats::Record::table_index`].
-    tables: Vec<Option<Arc<TableProfile>>>,
+    tables: Vec<Arc<TableProfile>>,
 }
 
 struct Done {
@@ -323,19 +323,9 @@ impl WalkVisitor<'_> {
         }
     }
 
-    fn profile_tables(&mut self, batch: &RecordBatch) -> Vec<Option<Arc<TableProfile>>> {
-        // Readers may register a table no record uses (a CSV reader's table from before its
-        // header row was read); profiling that one would hide the header.
-        let mut used = vec![false; batch.tables().len()];
-        for record in batch.records() {
-            used[record.table_index()] = true;
-        }
-        let mut tables: Vec<Option<Arc<TableProfile>>> = Vec::with_capacity(used.len());
-        for (table, used) in batch.tables().iter().zip(used) {
-            if !used {
-                tables.push(None);
-                continue;
-            }
+    fn profile_tables(&mut self, batch: &RecordBatch) -> Vec<Arc<TableProfile>> {
+        let mut tables: Vec<Arc<TableProfile>> = Vec::with_capacity(batch.tables().len());
+        for table in batch.tables() {
             let profile = match self.profiles.get(table.name()) {
                 Some(p) => Arc::clone(p),
                 None => {
@@ -350,7 +340,7 @@ impl WalkVisitor<'_> {
                     p
                 }
             };
-            tables.push(Some(profile));
+            tables.push(profile);
         }
         tables
     }
@@ -627,10 +617,7 @@ impl Worker<'_> {
         findings.keep_rows = self.keep_rows;
         let source = work.batch.source();
         for record in work.batch.records() {
-            let table = work
-                .tables
-                .get(record.table_index())
-                .and_then(Option::as_ref);
+            let table = work.tables.get(record.table_index());
             let empty = self.recognize_record(&record, table.map(Arc::as_ref), &mut findings);
             let mut record_items = recycle(std::mem::take(&mut self.record_items));
             record_items.extend(self.items.iter().map(|i| RecordItem {

@@ -40,6 +40,12 @@ impl Visitor for Collect {
         let mut batch = RecordBatch::new();
         while src.next_batch(&mut batch)? {
             self.batch_sizes.push(batch.len());
+            // Every table of a batch has records (RecordBatch::tables).
+            let mut used = vec![false; batch.tables().len()];
+            for r in batch.records() {
+                used[r.table_index()] = true;
+            }
+            assert!(used.iter().all(|&u| u), "a table without records in {}", src.name());
             for r in batch.records() {
                 let t = r.table();
                 let key = (
