@@ -116,6 +116,10 @@ fn phone_digits(raw: &str, canon: &mut String) -> Option<()> {
     }) {
         return None;
     }
+    if canon.bytes().all(|b| b.is_ascii_digit()) {
+        // The common case (plain digits): nothing to drop or check.
+        return Some(());
+    }
     // Parentheses only group (`(010)`, `(+86)`) and are dropped; `+` may only lead.
     canon.retain(|c| c != '(' && c != ')');
     if canon.get(1..).is_some_and(|rest| rest.contains('+')) {
@@ -142,13 +146,7 @@ fn strip_country(canon: &mut String, len_after: usize) {
 /// `0086` or `86`, with spaces, hyphens and full-width digits allowed. An unallocated segment
 /// (154, 194, 10x–12x …) fails [`Check::Prefix`]. Canonical form: the 11 digits.
 pub fn validate_mobile(raw: &str, canon: &mut String) -> Option<Verdict> {
-    if raw.len() == 11 && raw.bytes().all(|b| b.is_ascii_digit()) {
-        // The common case, already canonical.
-        canon.clear();
-        canon.push_str(raw);
-    } else {
-        phone_digits(raw, canon)?;
-    }
+    phone_digits(raw, canon)?;
     strip_country(canon, 11);
     if canon.len() != 11 || !canon.starts_with('1') {
         return None;
