@@ -76,10 +76,6 @@ fn bit(n: usize) -> u64 {
     1 << n
 }
 
-fn kind_index(kind: ItemKind) -> usize {
-    kind.index()
-}
-
 fn tier_index(tier: Tier) -> usize {
     match tier {
         Tier::A => 0,
@@ -93,10 +89,6 @@ fn category_index(category: Category) -> usize {
         .iter()
         .position(|&c| c == category)
         .unwrap_or(0)
-}
-
-fn class_index(class: ContentClass) -> usize {
-    class.index()
 }
 
 /// The counts of one batch of records, merged later into a [`Tally`].
@@ -157,7 +149,7 @@ impl BatchTally {
         let mut placeholder = false;
         self.signature_items.clear();
         for item in items {
-            let k = kind_index(item.kind);
+            let k = item.kind.index();
             self.item_found[k] += 1;
             if item.valid {
                 any_valid = true;
@@ -206,11 +198,7 @@ impl BatchTally {
         let class = record_class(items, table_class);
         let category = class.default_category();
         let tier = category.tier();
-        let (t, c, cl) = (
-            tier_index(tier),
-            category_index(category),
-            class_index(class),
-        );
+        let (t, c, cl) = (tier_index(tier), category_index(category), class.index());
         self.tier_records[t] += 1;
         self.category_records[c] += 1;
         self.class_records[cl] += 1;
