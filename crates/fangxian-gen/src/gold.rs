@@ -399,10 +399,6 @@ pub(crate) fn slot_hashes(people: &[crate::values::Person]) -> Vec<u128> {
         .collect()
 }
 
-fn kind_index(k: ItemKind) -> usize {
-    ItemKind::ALL.iter().position(|&x| x == k).unwrap_or(0)
-}
-
 /// Where a row sits and what its file says about it.
 pub(crate) struct RowContext<'a> {
     pub(crate) source: &'a str,
@@ -534,7 +530,7 @@ impl Ledger {
             };
             self.hashes.push(h);
             if it.failed.is_none() && slot_hash.is_none() {
-                seen ^= self.kinds[kind_index(it.kind)].distinct.contains_key(&h);
+                seen ^= self.kinds[it.kind.index()].distinct.contains_key(&h);
             }
         }
         for d in &row.decoys {
@@ -547,7 +543,7 @@ impl Ledger {
             let value = row.canon_of(it.canon);
             let tags =
                 it.tags | cx.file_tags | cx.col_tags.get(it.col).copied().unwrap_or_default();
-            let k = &mut self.kinds[kind_index(it.kind)];
+            let k = &mut self.kinds[it.kind.index()];
             k.found += 1;
             if let Some(check) = it.failed {
                 k.invalid += 1;
@@ -807,7 +803,7 @@ impl Ledger {
                     let field = (i % fields) as u32;
                     let value = people.get(i / fields).and_then(|p| p.slot_value(field));
                     if let Some((kind, v)) = value {
-                        from_slots[kind_index(kind)].push((
+                        from_slots[kind.index()].push((
                             v,
                             ItemState {
                                 count: s.count,
@@ -819,7 +815,7 @@ impl Ledger {
                 }
             }
             for &kind in &kinds {
-                let i = kind_index(kind);
+                let i = kind.index();
                 let parts: Vec<&KindLedger> = ledgers.iter().map(|l| &l.kinds[i]).collect();
                 let mut c = ItemCounts::default();
                 let items = kind_items(&parts, std::mem::take(&mut from_slots[i]), &mut c);

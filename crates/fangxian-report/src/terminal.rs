@@ -93,7 +93,7 @@ pub(crate) fn item_order<'a>(items: impl Iterator<Item = &'a String>) -> Vec<&'a
     ids.sort_by_key(|id| {
         let rank = ItemKind::from_str(id)
             .ok()
-            .and_then(|k| ItemKind::ALL.iter().position(|&a| a == k))
+            .map(ItemKind::index)
             .unwrap_or(usize::MAX);
         (rank, (*id).clone())
     });
