@@ -45,7 +45,11 @@ impl Visitor for Collect {
             for r in batch.records() {
                 used[r.table_index()] = true;
             }
-            assert!(used.iter().all(|&u| u), "a table without records in {}", src.name());
+            assert!(
+                used.iter().all(|&u| u),
+                "a table without records in {}",
+                src.name()
+            );
             for r in batch.records() {
                 let t = r.table();
                 let key = (
