@@ -407,12 +407,16 @@ impl<'b> BatchWriter<'b> {
         self.abort_if_open();
         self.buf.truncate(self.used);
         let buf = std::mem::take(&mut self.buf);
-        self.batch.text = match String::from_utf8(buf) {
-            Ok(s) => s,
-            Err(e) => {
-                // Readers only split at ASCII bytes or char boundaries, so this is a bug guard:
-                // replace each invalid byte in place so offsets stay valid.
-                let mut bytes = e.into_bytes();
+        // Readers only split at ASCII bytes or char boundaries, so this check is a bug guard:
+        // it runs on every batch, hence the SIMD validator.
+        self.batch.text = match simdutf8::basic::from_utf8(&buf) {
+            // SAFETY: simdutf8 has just checked that `buf` is valid UTF-8. (`String::from_utf8`
+            // would check it a second time with the slower scalar validator.)
+            #[allow(unsafe_code)]
+            Ok(_) => unsafe { String::from_utf8_unchecked(buf) },
+            Err(_) => {
+                // Replace each invalid byte in place so offsets stay valid.
+                let mut bytes = buf;
                 let mut at = 0;
                 while let Err(err) = std::str::from_utf8(&bytes[at..]) {
                     let bad = at + err.valid_up_to();
