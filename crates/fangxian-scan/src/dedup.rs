@@ -63,6 +63,19 @@ impl KeyedHasher {
         KeyedHasher { k0, k1 }
     }
 
+    /// Hashes one value of type `kind` (a small number, such as an item type index): the
+    /// kind shares the length prefix's word, so it costs nothing, and equal strings of two
+    /// types hash apart. Never equal to a [`KeyedHasher::hash_parts`] hash of the same bytes.
+    pub fn hash_kind(&self, kind: u32, value: &[u8]) -> u128 {
+        let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
+        // Bit 63 set: no length prefix of `hash_parts` (lengths are < 2^63) looks like this.
+        // Values come from batch arenas with 32-bit offsets, so the length fits its 32 bits.
+        let len = u64::from(u32::try_from(value.len()).unwrap_or(u32::MAX));
+        h.write_u64(1 << 63 | u64::from(kind) << 32 | len);
+        h.write(value);
+        h.finish128().as_u128()
+    }
+
     /// Hashes a sequence of byte strings, each length-prefixed so that `("ab","c")` and
     /// `("a","bc")` differ.
     pub fn hash_parts(&self, parts: &[&[u8]]) -> u128 {

@@ -107,9 +107,10 @@ pub struct BatchTally {
     placeholder: u64,
     empty: u64,
     unidentifiable: u64,
-    /// The record's valid items as (type index, value hash), for its signature.
-    signature_items: Vec<(u8, u128)>,
-    signature_bytes: Vec<u8>,
+    /// The hash of each item of the current record (0 for invalid ones).
+    item_hashes: Vec<u128>,
+    /// Reused by [`set_sum`].
+    scratch: Vec<u128>,
 }
 
 impl BatchTally {
@@ -147,19 +148,19 @@ impl BatchTally {
         let mut any_valid = false;
         let mut any_invalid = false;
         let mut placeholder = false;
-        self.signature_items.clear();
+        self.item_hashes.clear();
         for item in items {
             let k = item.kind.index();
             self.item_found[k] += 1;
             if item.valid {
                 any_valid = true;
                 self.item_valid[k] += 1;
-                let hash = hasher.hash_parts(&[item.value.as_bytes()]);
+                let hash = hasher.hash_kind(kind_code(k), item.value.as_bytes());
                 pending.push(NS_ITEMS, hash, bit(k));
-                self.signature_items
-                    .push((u8::try_from(k).unwrap_or(u8::MAX), hash));
+                self.item_hashes.push(hash);
                 placeholder |= item.placeholder;
             } else {
+                self.item_hashes.push(0);
                 any_invalid = true;
                 self.item_invalid[k] += 1;
                 if let Some(check) = item.failed {
@@ -203,16 +204,10 @@ impl BatchTally {
         self.category_records[c] += 1;
         self.class_records[cl] += 1;
 
-        // The record's signature: its set of valid (type, value) items, order-independent,
-        // as the keyed hash of its sorted (type, value hash) pairs.
-        self.signature_items.sort_unstable();
-        self.signature_items.dedup();
-        self.signature_bytes.clear();
-        for &(k, hash) in &self.signature_items {
-            self.signature_bytes.push(k);
-            self.signature_bytes.extend_from_slice(&hash.to_le_bytes());
-        }
-        let signature = hasher.hash_parts(&[b"signature", &self.signature_bytes]);
+        let signature = hasher.hash_parts(&[
+            b"signature",
+            &set_sum(&self.item_hashes, &mut self.scratch).to_le_bytes(),
+        ]);
         self.signature_records += 1;
         pending.push(
             NS_KEYS,
@@ -229,11 +224,85 @@ impl BatchTally {
         let mut identified = false;
         for_each_identity_key(items, |key| {
             identified = true;
-            pending.push(NS_KEYS, hasher.hash_parts(key), person_flags);
+            let hash = match key {
+                // The item's own hash: it is keyed by type, and the person keys live in their
+                // own namespace, so it cannot meet an item or another kind of key.
+                IdentityKey::Item(i) => self.item_hashes[i],
+                IdentityKey::NameAddress(name, address) => {
+                    hasher.hash_parts(&[b"name+address", name.as_bytes(), address.as_bytes()])
+                }
+            };
+            pending.push(NS_KEYS, hash, person_flags);
         });
         if !identified {
             self.unidentifiable += 1;
         }
+    }
+}
+
+/// The code an item type's values are hashed under ([`KeyedHasher::hash_kind`]).
+fn kind_code(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
+}
+
+/// An order-independent digest of the set of non-zero `hashes` (a record's valid items, each
+/// hashed with its type), for the record's signature: the wrapping sum of the distinct ones.
+///
+/// The hashes are keyed PRF outputs, so two different sets have equal sums only by a 2^-128
+/// chance; summing avoids sorting and re-hashing every item's bytes. Duplicates are dropped
+/// first because the signature is of the *set* of items. `scratch` is reused between calls.
+fn set_sum(hashes: &[u128], scratch: &mut Vec<u128>) -> u128 {
+    scratch.clear();
+    scratch.extend(hashes.iter().copied().filter(|&h| h != 0));
+    if scratch.len() <= 16 {
+        // A few items: a quadratic check is cheaper than sorting.
+        let mut sum = 0u128;
+        for (i, &h) in scratch.iter().enumerate() {
+            if !scratch[..i].contains(&h) {
+                sum = sum.wrapping_add(h);
+            }
+        }
+        return sum;
+    }
+    scratch.sort_unstable();
+    scratch.dedup();
+    scratch.iter().fold(0u128, |sum, &h| sum.wrapping_add(h))
+}
+
+/// A person's identity key in a record ([`for_each_identity_key`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdentityKey<'a> {
+    /// The valid resident ID or mobile at this index of the record's items.
+    Item(usize),
+    /// A valid name and address (canonical values), when the record has neither.
+    NameAddress(&'a str, &'a str),
+}
+
+/// Calls `f` with each identity key of a record (contract §3): every valid resident ID; if
+/// none, every valid mobile; if none, the first valid name with the first valid address.
+pub fn for_each_identity_key<'a>(items: &[RecordItem<'a>], mut f: impl FnMut(IdentityKey<'a>)) {
+    for kind in [ItemKind::ResidentId, ItemKind::Mobile] {
+        let mut found = false;
+        for (i, _) in items
+            .iter()
+            .enumerate()
+            .filter(|(_, it)| it.valid && it.kind == kind)
+        {
+            f(IdentityKey::Item(i));
+            found = true;
+        }
+        if found {
+            return;
+        }
+    }
+    let name = items
+        .iter()
+        .find(|i| i.valid && i.kind == ItemKind::PersonName);
+    let address = items
+        .iter()
+        .find(|i| i.valid && i.kind == ItemKind::Address);
+    if let (Some(name), Some(address)) = (name, address) {
+        f(IdentityKey::NameAddress(name.value, address.value));
     }
 }
 
@@ -258,45 +327,6 @@ pub fn record_class(items: &[RecordItem<'_>], table_class: Option<ContentClass>)
         }
     }
     class
-}
-
-/// Calls `f` with each identity key of a record (contract §3 `persons.distinct`): all valid
-/// resident IDs; if none, all valid mobiles; if none, the first name + address pair.
-pub fn for_each_identity_key(items: &[RecordItem<'_>], mut f: impl FnMut(&[&[u8]])) {
-    let mut found = false;
-    for item in items
-        .iter()
-        .filter(|i| i.valid && i.kind == ItemKind::ResidentId)
-    {
-        f(&[b"id", item.value.as_bytes()]);
-        found = true;
-    }
-    if found {
-        return;
-    }
-    for item in items
-        .iter()
-        .filter(|i| i.valid && i.kind == ItemKind::Mobile)
-    {
-        f(&[b"mobile", item.value.as_bytes()]);
-        found = true;
-    }
-    if found {
-        return;
-    }
-    let name = items
-        .iter()
-        .find(|i| i.valid && i.kind == ItemKind::PersonName);
-    let address = items
-        .iter()
-        .find(|i| i.valid && i.kind == ItemKind::Address);
-    if let (Some(name), Some(address)) = (name, address) {
-        f(&[
-            b"name+address",
-            name.value.as_bytes(),
-            address.value.as_bytes(),
-        ]);
-    }
 }
 
 /// The merged counts of a whole scan; the distinct counts come from the scan's
@@ -605,6 +635,29 @@ mod tests {
         ]);
         assert_eq!(s.persons.distinct, 1);
         assert_eq!(s.screening.unidentifiable_records, 2);
+    }
+
+    /// The signature digest is of the set of items: order and repeats do not change it,
+    /// another set does, on both the short (quadratic) and the long (sorting) path.
+    #[test]
+    fn set_sum_is_a_set_digest() {
+        let h = KeyedHasher::with_key(1, 2);
+        let mut scratch = Vec::new();
+        for n in [1usize, 5, 16, 17, 40] {
+            let hashes: Vec<u128> = (0..n)
+                .map(|i| h.hash_kind(3, i.to_string().as_bytes()))
+                .collect();
+            let sum = set_sum(&hashes, &mut scratch);
+            let mut shuffled: Vec<u128> = hashes.iter().rev().copied().collect();
+            shuffled.extend_from_slice(&hashes[..n / 2 + 1]);
+            shuffled.push(0); // an invalid item
+            assert_eq!(set_sum(&shuffled, &mut scratch), sum, "n = {n}");
+            assert_ne!(set_sum(&hashes[1..], &mut scratch), sum, "n = {n}");
+            let other_kind: Vec<u128> = (0..n)
+                .map(|i| h.hash_kind(4, i.to_string().as_bytes()))
+                .collect();
+            assert_ne!(set_sum(&other_kind, &mut scratch), sum, "n = {n}");
+        }
     }
 
     #[test]
