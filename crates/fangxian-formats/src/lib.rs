@@ -96,4 +96,4 @@ pub use decode::TextEncoding;
 pub use error::{Error, Warning};
 pub use limits::Limits;
 pub use sniff::Format;
-pub use walk::{InputInfo, Source, SourceDone, Visitor, Walker};
+pub use walk::{InputInfo, Source, SourceDone, TopInput, Visitor, Walker};

@@ -83,6 +83,41 @@ pub struct InputInfo {
     pub skipped: bool,
 }
 
+/// A top-level input to read, as listed by [`Walker::inputs`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum TopInput {
+    /// Standard input (`-`).
+    Stdin,
+    /// A file: its name as the user gave it (or the directory argument joined with the
+    /// relative path) and its path.
+    File {
+        /// The input's name in reports.
+        name: String,
+        /// Where to open it.
+        path: PathBuf,
+    },
+    /// A path that could not be examined; reading it reports the error to the visitor.
+    Unreadable {
+        /// The input's name in reports.
+        name: String,
+        /// What failed ("opening", "listing directory").
+        what: &'static str,
+        /// The error.
+        err: io::Error,
+    },
+}
+
+impl TopInput {
+    /// The input's name in reports.
+    pub fn name(&self) -> &str {
+        match self {
+            TopInput::Stdin => "-",
+            TopInput::File { name, .. } | TopInput::Unreadable { name, .. } => name,
+        }
+    }
+}
+
 /// One leaf stream with records, being read. Obtained in [`Visitor::source`].
 pub struct Source<'a> {
     name: Arc<str>,
@@ -263,25 +298,62 @@ impl Walker {
 
     /// Reads every path: files, directories (recursively, sorted by name) and `-` (stdin).
     /// Returns `Err` only for [`Error::Cancelled`]; every other problem goes to the visitor.
+    ///
+    /// The same as [`Walker::read_input`] on each of [`Walker::inputs`] in turn.
     pub fn walk(&self, paths: &[PathBuf], v: &mut dyn Visitor) -> Result<(), Error> {
+        for input in self.inputs(paths) {
+            self.read_input(input, v)?;
+        }
+        Ok(())
+    }
+
+    /// Lists the top-level inputs of `paths` in the order [`Walker::walk`] reads them: files,
+    /// the files of directories (recursively, sorted by name, honouring
+    /// [`Walker::follow_symlinks`] and [`Walker::exclude`]) and `-` (stdin). Nothing is
+    /// opened; paths that cannot be examined become [`TopInput::Unreadable`]. With the list,
+    /// several threads can read inputs at once, each with its own [`Walker::read_input`].
+    pub fn inputs(&self, paths: &[PathBuf]) -> Vec<TopInput> {
+        let mut out = Vec::new();
         for p in paths {
             if p.as_os_str() == "-" {
-                let stdin = io::stdin();
-                let mut lock = stdin.lock();
-                self.read_stream("-", &mut lock, v)?;
+                out.push(TopInput::Stdin);
                 continue;
             }
             let name = p.to_string_lossy().into_owned();
             match std::fs::metadata(p) {
-                Err(err) => self.unreadable(&name, "opening", err, v),
+                Err(err) => out.push(TopInput::Unreadable {
+                    name,
+                    what: "opening",
+                    err,
+                }),
                 Ok(m) if m.is_dir() => {
                     let mut visited = Vec::new();
-                    self.walk_dir(p, &mut visited, v)?;
+                    self.list_dir(p, &mut visited, &mut out);
                 }
-                Ok(_) => self.read_file(&name, p, v)?,
+                Ok(_) => out.push(TopInput::File {
+                    name,
+                    path: p.clone(),
+                }),
             }
         }
-        Ok(())
+        out
+    }
+
+    /// Reads one input listed by [`Walker::inputs`]. Returns `Err` only for
+    /// [`Error::Cancelled`].
+    pub fn read_input(&self, input: TopInput, v: &mut dyn Visitor) -> Result<(), Error> {
+        match input {
+            TopInput::Stdin => {
+                let stdin = io::stdin();
+                let mut lock = stdin.lock();
+                self.read_stream("-", &mut lock, v)
+            }
+            TopInput::File { name, path } => self.read_file(&name, &path, v),
+            TopInput::Unreadable { name, what, err } => {
+                self.unreadable(&name, what, err, v);
+                Ok(())
+            }
+        }
     }
 
     fn unreadable(&self, name: &str, what: &'static str, err: io::Error, v: &mut dyn Visitor) {
@@ -300,32 +372,31 @@ impl Walker {
         });
     }
 
-    fn walk_dir(
-        &self,
-        dir: &Path,
-        visited: &mut Vec<(u64, u64)>,
-        v: &mut dyn Visitor,
-    ) -> Result<(), Error> {
+    fn list_dir(&self, dir: &Path, visited: &mut Vec<(u64, u64)>, out: &mut Vec<TopInput>) {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
             if let Ok(m) = std::fs::metadata(dir) {
                 let id = (m.dev(), m.ino());
                 if visited.contains(&id) {
-                    return Ok(()); // a symlink loop
+                    return; // a symlink loop
                 }
                 visited.push(id);
             }
         }
         if visited.len() > 4096 {
-            return Ok(());
+            return;
         }
         let name = dir.to_string_lossy().into_owned();
         let entries = match std::fs::read_dir(dir) {
             Ok(e) => e,
             Err(err) => {
-                self.unreadable(&name, "listing directory", err, v);
-                return Ok(());
+                out.push(TopInput::Unreadable {
+                    name,
+                    what: "listing directory",
+                    err,
+                });
+                return;
             }
         };
         let mut list: Vec<_> = entries.filter_map(Result::ok).collect();
@@ -350,15 +421,16 @@ impl Walker {
                 {
                     continue;
                 }
-                self.walk_dir(&path, visited, v)?;
+                self.list_dir(&path, visited, out);
             } else if ft.is_file() {
-                let name = path.to_string_lossy().into_owned();
-                self.read_file(&name, &path, v)?;
+                out.push(TopInput::File {
+                    name: path.to_string_lossy().into_owned(),
+                    path,
+                });
             }
         }
         #[cfg(unix)]
         visited.pop();
-        Ok(())
     }
 
     fn new_top(&self, name: &str) -> Top {

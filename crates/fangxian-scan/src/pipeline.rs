@@ -1,23 +1,29 @@
 //! The bounded parallel pipeline.
 //!
 //! ```text
-//!  walker (this thread)  ──bounded──▶  N workers  ──bounded──▶  collector
-//!  read + profile tables             recognise + tally       order, write findings,
-//!  ◀─────────────── recycled batches ─────────────────────  merge tallies
+//!  M walkers  ──bounded──▶  N workers  ──bounded──▶  collector
+//!  read inputs,            recognise, tally,        order, write findings,
+//!  profile tables          de-duplicate             merge tallies
+//!      ◀─────────── recycled batches (one pool per walker) ───────────
 //! ```
 //!
-//! The walker reads sources (`fangxian-formats` readers are not `Send`), profiles each table's
-//! columns once from its first batch, and sends batches to workers over a bounded channel; the
-//! pool of batches is fixed, so memory stays bounded whatever the input size (back-pressure:
-//! the walker waits for a recycled batch). Workers run the recognizers and count each record
-//! into a [`BatchTally`]. The collector restores input order (so findings files are
-//! deterministic), writes findings, merges tallies into the exact distinct sets, and returns
-//! batches to the pool.
+//! The inputs are listed first ([`Walker::inputs`]); walker threads take them in turn, so
+//! several files (and their decompression) are read at once. A walker reads its input's
+//! sources (`fangxian-formats` readers are not `Send`), profiles each table's columns once
+//! from its first batch, and sends batches to the workers over a bounded channel. Each walker
+//! has a fixed pool of batches, so memory stays bounded whatever the input size
+//! (back-pressure: a walker waits for a recycled batch). Workers run the recognizers, count
+//! each record into a [`BatchTally`] and insert its hashes into the shared exact distinct sets.
+//! The collector restores input order — input by input, batch by batch — so findings files
+//! are deterministic whatever the threads, writes findings, merges tallies, and returns each
+//! batch to its walker's pool. Per-walker pools are what keep this free of deadlock: the
+//! walker of the earliest unfinished input never waits for batches the collector is holding
+//! back for later inputs.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use crossbeam_channel::{bounded, Receiver, Sender};
@@ -27,7 +33,7 @@ use fangxian_core::validate::{normalize, Signals};
 use fangxian_core::{ContentClass, ItemKind};
 use fangxian_formats::{
     Error as FormatError, InputInfo as FormatInput, Limits, RecordBatch, Source, SourceDone,
-    Visitor, Walker, Warning,
+    TopInput, Visitor, Walker, Warning,
 };
 
 use crate::dedup::{DistinctSets, KeyedHasher, Pending};
@@ -117,15 +123,26 @@ struct TableProfile {
     class: Option<ContentClass>,
 }
 
+/// Where a batch belongs in the scan's order: its input's position in the list of inputs,
+/// then its position in that input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Seq {
+    input: u64,
+    batch: u64,
+}
+
 struct Work {
-    seq: u64,
+    seq: Seq,
+    /// The walker whose pool the batch returns to.
+    walker: usize,
     batch: RecordBatch,
     /// Profiles of the tables in this batch, by [`fangxian_formats::Record::table_index`].
     tables: Vec<Arc<TableProfile>>,
 }
 
 struct Done {
-    seq: u64,
+    seq: Seq,
+    walker: usize,
     batch: RecordBatch,
     tally: BatchTally,
     findings: FindingBuf,
@@ -198,32 +215,38 @@ pub fn scan(
     );
     let tally_budget = options.mem_limit / 2;
 
-    let (work_tx, work_rx) = bounded::<Work>(pool_size);
-    let (done_tx, done_rx) = bounded::<Done>(pool_size);
-    let (pool_tx, pool_rx) = bounded::<RecordBatch>(pool_size);
+    let walker = Walker::new(options.limits.clone())
+        .follow_symlinks(options.follow_symlinks)
+        .hash_inputs(true)
+        .exclude(&options.exclude);
+    let inputs = walker.inputs(paths);
+    // More walkers than inputs would idle; more than threads would only compete with the
+    // workers for the cores.
+    let walkers = threads.min(inputs.len()).max(1);
+    let queue: Mutex<VecDeque<(u64, TopInput)>> =
+        Mutex::new((0u64..).zip(inputs).collect::<VecDeque<_>>());
+    // Each walker gets its share of the batch pool, at least two so that one batch can be
+    // filled while another is processed.
+    let per_walker = (pool_size / walkers).max(2);
+    let in_flight = per_walker * walkers;
+
+    let (work_tx, work_rx) = bounded::<Work>(in_flight);
+    let (done_tx, done_rx) = bounded::<ToCollector>(in_flight + walkers);
+    let (pool_txs, pool_rxs): (Vec<_>, Vec<_>) = (0..walkers)
+        .map(|_| {
+            let (tx, rx) = bounded::<RecordBatch>(per_walker);
+            for _ in 0..per_walker {
+                let _ = tx.send(RecordBatch::new());
+            }
+            (tx, rx)
+        })
+        .unzip();
     // Finding arenas go back from the collector to the workers, so their buffers (about a
     // batch's size each) are allocated once instead of page-faulted in for every batch.
     let (spare_tx, spare_rx) = crossbeam_channel::unbounded::<FindingBuf>();
-    for _ in 0..pool_size {
-        let _ = pool_tx.send(RecordBatch::new());
-    }
 
     let sets = DistinctSets::new(NAMESPACES, tally_budget, options.spill_dir.clone());
     let mut tally = Tally::new();
-    let mut visitor = WalkVisitor {
-        recognizer,
-        work_tx,
-        pool_rx,
-        seq: 0,
-        spare: None,
-        profiles: HashMap::new(),
-        progress,
-        inputs: Vec::new(),
-        problems: Vec::new(),
-        problems_dropped: 0,
-        cancelled: false,
-    };
-
     let shared = WorkerShared {
         recognizer,
         hasher,
@@ -231,6 +254,7 @@ pub fn scan(
         progress,
         keep_rows: sink.wants_findings(),
     };
+    let mut visitors: Vec<WalkVisitor<'_>> = Vec::with_capacity(walkers);
     let collected: Result<(), ScanError> = std::thread::scope(|scope| {
         let mut workers = Vec::with_capacity(threads);
         for _ in 0..threads {
@@ -241,21 +265,62 @@ pub fn scan(
             workers.push(scope.spawn(move || worker(shared, &rx, &tx, &spare)));
         }
         drop(work_rx);
-        drop(done_tx);
         drop(spare_rx);
         let tally = &mut tally;
         let collector =
-            scope.spawn(move || collect(&done_rx, &pool_tx, &spare_tx, sink, tally, progress));
+            scope.spawn(move || collect(&done_rx, &pool_txs, &spare_tx, sink, tally, progress));
 
-        let walker = Walker::new(options.limits.clone())
-            .follow_symlinks(options.follow_symlinks)
-            .hash_inputs(true)
-            .exclude(&options.exclude);
-        if let Err(FormatError::Cancelled) = walker.walk(paths, &mut visitor) {
-            visitor.cancelled = true;
+        let walker_threads: Vec<_> = pool_rxs
+            .into_iter()
+            .enumerate()
+            .map(|(index, pool_rx)| {
+                let mut visitor = WalkVisitor {
+                    recognizer,
+                    walker: index,
+                    work_tx: work_tx.clone(),
+                    done_tx: done_tx.clone(),
+                    pool_rx,
+                    input: 0,
+                    batches: 0,
+                    spare: None,
+                    profiles: HashMap::new(),
+                    progress,
+                    inputs: Vec::new(),
+                    problems: Vec::new(),
+                    problems_dropped: 0,
+                    cancelled: false,
+                };
+                let (walker, queue) = (&walker, &queue);
+                scope.spawn(move || {
+                    loop {
+                        let next = queue
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .pop_front();
+                        let Some((index, input)) = next else { break };
+                        visitor.input = index;
+                        visitor.batches = 0;
+                        if let Err(FormatError::Cancelled) = walker.read_input(input, &mut visitor)
+                        {
+                            visitor.cancelled = true;
+                            // The other walkers stop at their next batch.
+                            progress.cancel.store(true, Ordering::Relaxed);
+                            break;
+                        }
+                    }
+                    // Dropping the walker's channels lets the workers, then the collector,
+                    // finish once every walker has.
+                    drop(std::mem::replace(&mut visitor.work_tx, bounded(1).0));
+                    drop(std::mem::replace(&mut visitor.done_tx, bounded(1).0));
+                    visitor
+                })
+            })
+            .collect();
+        drop(work_tx);
+        drop(done_tx);
+        for w in walker_threads {
+            visitors.push(w.join().map_err(|e| ScanError::Worker(panic_message(&e)))?);
         }
-        // Closing the work channel lets workers, then the collector, finish.
-        drop(std::mem::replace(&mut visitor.work_tx, bounded(1).0));
         for w in workers {
             w.join()
                 .map_err(|e| ScanError::Worker(panic_message(&e)))??;
@@ -266,18 +331,33 @@ pub fn scan(
     });
     collected?;
 
-    let cancelled = visitor.cancelled || progress.cancel.load(Ordering::Relaxed);
+    let cancelled = visitors.iter().any(|v| v.cancelled) || progress.cancel.load(Ordering::Relaxed);
     let mut summary = tally.summarize(&sets.count(threads)?);
-    summary.bytes_scanned = visitor.inputs.iter().map(|i| i.bytes).sum();
-    summary.inputs = std::mem::take(&mut visitor.inputs);
-    summary.problems = std::mem::take(&mut visitor.problems);
-    if visitor.problems_dropped > 0 {
+    // Inputs and problems in input order, whichever walker met them.
+    let mut inputs: Vec<(u64, InputInfo)> = Vec::new();
+    let mut problems: Vec<(u64, Problem)> = Vec::new();
+    let mut problems_dropped = 0;
+    for v in visitors {
+        inputs.extend(v.inputs);
+        problems.extend(v.problems);
+        problems_dropped += v.problems_dropped;
+    }
+    inputs.sort_by_key(|(index, _)| *index);
+    problems.sort_by_key(|(index, _)| *index);
+    if problems.len() > MAX_PROBLEMS {
+        problems_dropped += (problems.len() - MAX_PROBLEMS) as u64;
+        problems.truncate(MAX_PROBLEMS);
+    }
+    summary.inputs = inputs.into_iter().map(|(_, i)| i).collect();
+    summary.bytes_scanned = summary.inputs.iter().map(|i| i.bytes).sum();
+    summary.problems = problems.into_iter().map(|(_, p)| p).collect();
+    if problems_dropped > 0 {
         summary.problems.push(Problem {
             source: String::new(),
             status: "partial".to_owned(),
             offset: None,
             line: None,
-            message: format!("{} more problems not listed", visitor.problems_dropped),
+            message: format!("{problems_dropped} more problems not listed"),
         });
     }
     summary.partial = cancelled;
@@ -298,18 +378,28 @@ fn panic_message(e: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "panic".to_owned())
 }
 
+/// One walker thread's state: it reads one input at a time.
 struct WalkVisitor<'a> {
     recognizer: &'a Recognizer,
+    /// This walker's number (its pool's index).
+    walker: usize,
     work_tx: Sender<Work>,
+    /// To tell the collector how many batches each input had.
+    done_tx: Sender<ToCollector>,
     pool_rx: Receiver<RecordBatch>,
-    seq: u64,
+    /// The input being read (its index in the list of inputs).
+    input: u64,
+    /// Batches of that input sent so far.
+    batches: u64,
     /// A batch taken from the pool but not sent (the source ended); used first next time.
     spare: Option<RecordBatch>,
     /// Profiles of the current source's tables (sources are read one at a time).
     profiles: HashMap<String, Arc<TableProfile>>,
     progress: &'a Progress,
-    inputs: Vec<InputInfo>,
-    problems: Vec<Problem>,
+    /// The inputs read, by index.
+    inputs: Vec<(u64, InputInfo)>,
+    /// Problems met, by input index.
+    problems: Vec<(u64, Problem)>,
     problems_dropped: u64,
     cancelled: bool,
 }
@@ -317,7 +407,7 @@ struct WalkVisitor<'a> {
 impl WalkVisitor<'_> {
     fn problem(&mut self, problem: Problem) {
         if self.problems.len() < MAX_PROBLEMS {
-            self.problems.push(problem);
+            self.problems.push((self.input, problem));
         } else {
             self.problems_dropped += 1;
         }
@@ -441,11 +531,16 @@ impl Visitor for WalkVisitor<'_> {
                         .records
                         .fetch_add(batch.len() as u64, Ordering::Relaxed);
                     let tables = self.profile_tables(&batch);
-                    self.seq += 1;
+                    let seq = Seq {
+                        input: self.input,
+                        batch: self.batches,
+                    };
+                    self.batches += 1;
                     if self
                         .work_tx
                         .send(Work {
-                            seq: self.seq,
+                            seq,
+                            walker: self.walker,
                             batch,
                             tables,
                         })
@@ -511,10 +606,18 @@ impl Visitor for WalkVisitor<'_> {
                 message: "the input could not be read".to_owned(),
             });
         }
-        self.inputs.push(InputInfo {
-            source: input.name.clone(),
-            bytes: input.bytes,
-            sha256: input.sha256.clone().unwrap_or_default(),
+        self.inputs.push((
+            self.input,
+            InputInfo {
+                source: input.name.clone(),
+                bytes: input.bytes,
+                sha256: input.sha256.clone().unwrap_or_default(),
+            },
+        ));
+        // Every batch of the input has been sent: the collector may move on past it.
+        let _ = self.done_tx.send(ToCollector::InputEnd {
+            input: self.input,
+            batches: self.batches,
         });
     }
 }
@@ -642,6 +745,7 @@ impl Worker<'_> {
         }
         Done {
             seq: work.seq,
+            walker: work.walker,
             batch: work.batch,
             tally,
             findings,
@@ -743,7 +847,7 @@ impl Worker<'_> {
 fn worker(
     shared: &WorkerShared<'_>,
     rx: &Receiver<Work>,
-    tx: &Sender<Done>,
+    tx: &Sender<ToCollector>,
     spare: &Receiver<FindingBuf>,
 ) -> Result<(), ScanError> {
     let WorkerShared {
@@ -773,54 +877,91 @@ fn worker(
             progress.cancel.store(true, Ordering::Relaxed);
             return Err(e.into());
         }
-        if tx.send(done).is_err() {
+        if tx.send(ToCollector::Done(Box::new(done))).is_err() {
             break;
         }
     }
     Ok(())
 }
 
+/// What the collector receives.
+enum ToCollector {
+    /// A processed batch (from a worker); boxed, as it is far larger than the other variant.
+    Done(Box<Done>),
+    /// An input has been read in full, in this many batches (from its walker).
+    InputEnd { input: u64, batches: u64 },
+}
+
 /// The collector: restore order, write findings, merge tallies, recycle batches.
 fn collect(
-    rx: &Receiver<Done>,
-    pool: &Sender<RecordBatch>,
+    rx: &Receiver<ToCollector>,
+    pools: &[Sender<RecordBatch>],
     spare: &Sender<FindingBuf>,
     sink: &mut dyn FindingSink,
     tally: &mut Tally,
     progress: &Progress,
 ) -> Result<(), ScanError> {
-    let mut next = 1u64;
-    let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
-    for done in rx {
-        waiting.insert(done.seq, done);
-        while let Some(done) = waiting.remove(&next) {
-            next += 1;
-            let source = done.batch.source();
-            for row in &done.findings.rows {
-                sink.push(&FindingRef {
-                    source,
-                    record: row.record,
-                    field: row.field.map(|f| done.findings.get(f)),
-                    kind: row.kind,
-                    value: done.findings.get(row.value),
-                    valid: row.valid,
-                    confidence: row.confidence,
-                })
-                .map_err(ScanError::Sink)?;
-            }
-            progress
-                .items
-                .fetch_add(done.findings.found, Ordering::Relaxed);
-            tally.merge(&done.tally);
-            let mut batch = done.batch;
-            batch.clear();
-            let _ = pool.send(batch);
-            let mut findings = done.findings;
-            findings.text.clear();
-            findings.rows.clear();
-            findings.found = 0;
-            let _ = spare.send(findings);
+    let mut next = Seq { input: 0, batch: 0 };
+    let mut waiting: BTreeMap<Seq, Done> = BTreeMap::new();
+    // Batch counts of inputs read in full, by input.
+    let mut ends: HashMap<u64, u64> = HashMap::new();
+    let mut deliver = |done: Done| -> Result<(), ScanError> {
+        let source = done.batch.source();
+        for row in &done.findings.rows {
+            sink.push(&FindingRef {
+                source,
+                record: row.record,
+                field: row.field.map(|f| done.findings.get(f)),
+                kind: row.kind,
+                value: done.findings.get(row.value),
+                valid: row.valid,
+                confidence: row.confidence,
+            })
+            .map_err(ScanError::Sink)?;
         }
+        progress
+            .items
+            .fetch_add(done.findings.found, Ordering::Relaxed);
+        tally.merge(&done.tally);
+        let mut batch = done.batch;
+        batch.clear();
+        let _ = pools[done.walker].send(batch);
+        let mut findings = done.findings;
+        findings.text.clear();
+        findings.rows.clear();
+        findings.found = 0;
+        let _ = spare.send(findings);
+        Ok(())
+    };
+    for message in rx {
+        match message {
+            ToCollector::Done(done) => {
+                waiting.insert(done.seq, *done);
+            }
+            ToCollector::InputEnd { input, batches } => {
+                ends.insert(input, batches);
+            }
+        }
+        loop {
+            if let Some(done) = waiting.remove(&next) {
+                next.batch += 1;
+                deliver(done)?;
+            } else if ends.get(&next.input) == Some(&next.batch) {
+                ends.remove(&next.input);
+                next = Seq {
+                    input: next.input + 1,
+                    batch: 0,
+                };
+            } else {
+                break;
+            }
+        }
+    }
+    // Everything has been sent. Batches still waiting follow an input that was not finished
+    // (the scan was interrupted): deliver them in order all the same, so that what was read
+    // is counted and written.
+    for (_, done) in std::mem::take(&mut waiting) {
+        deliver(done)?;
     }
     Ok(())
 }
