@@ -6,7 +6,7 @@ use crate::ItemKind;
 
 /// Validates a QQ number: 5–11 digits, not starting with 0. Canonical form: the digits.
 pub fn validate_qq(raw: &str, canon: &mut String) -> Option<Verdict> {
-    (normalize::digits_into(raw.trim(), canon)
+    (normalize::digits_into(normalize::trim(raw), canon)
         && (5..=11).contains(&canon.len())
         && !canon.starts_with('0'))
     .then(|| Verdict::pass(ItemKind::Qq))
@@ -16,7 +16,7 @@ pub fn validate_qq(raw: &str, canon: &mut String) -> Option<Verdict> {
 /// or `-`. Canonical form: as written (trimmed).
 pub fn validate_wechat_id(raw: &str, canon: &mut String) -> Option<Verdict> {
     canon.clear();
-    let raw = raw.trim();
+    let raw = normalize::trim(raw);
     let b = raw.as_bytes();
     let ok = (6..=20).contains(&b.len())
         && b[0].is_ascii_alphabetic()
