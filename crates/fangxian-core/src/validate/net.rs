@@ -14,7 +14,55 @@ pub const MAX_DOMAIN: usize = 255;
 
 fn is_atext(b: u8) -> bool {
     // RFC 5322 §3.2.3 atext.
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b)
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'!' | b'#'
+                | b'$'
+                | b'%'
+                | b'&'
+                | b'\''
+                | b'*'
+                | b'+'
+                | b'-'
+                | b'/'
+                | b'='
+                | b'?'
+                | b'^'
+                | b'_'
+                | b'`'
+                | b'{'
+                | b'|'
+                | b'}'
+                | b'~'
+        )
+}
+
+/// True for a domain of LDH labels (1–63 characters, no leading or trailing hyphen), at least
+/// two of them, the last one a top-level domain of letters or an `xn--` label.
+///
+/// One pass over the bytes (the `split('.')` and `contains` version showed in profiles at
+/// ~1,500 instructions per address).
+fn is_domain(domain: &[u8]) -> bool {
+    let (mut labels, mut start, mut last) = (0, 0, &domain[..0]);
+    for end in 0..=domain.len() {
+        match domain.get(end) {
+            Some(b'.') | None => {}
+            Some(&c) if c.is_ascii_alphanumeric() || c == b'-' => continue,
+            Some(_) => return false,
+        }
+        let label = &domain[start..end];
+        match (label.first(), label.last()) {
+            (Some(&first), Some(&last)) if label.len() <= 63 && first != b'-' && last != b'-' => {}
+            _ => return false,
+        }
+        labels += 1;
+        last = label;
+        start = end + 1;
+    }
+    let tld_ok = (last.len() >= 2 && last.iter().all(u8::is_ascii_alphabetic))
+        || (last.len() > 4 && last[..4].eq_ignore_ascii_case(b"xn--"));
+    labels >= 2 && tld_ok
 }
 
 /// Validates an e-mail address: a dot-atom local part of 1–64 characters, one `@`, and a domain
@@ -23,43 +71,31 @@ fn is_atext(b: u8) -> bool {
 /// literals are not accepted. Canonical form: local part as written, domain lower-case.
 pub fn validate_email(raw: &str, canon: &mut String) -> Option<Verdict> {
     canon.clear();
-    let raw = raw.trim();
-    let (local, domain) = raw.split_once('@')?;
+    let raw = super::normalize::trim(raw);
+    let at = memchr::memchr(b'@', raw.as_bytes())?;
+    let (local, domain) = (&raw[..at], &raw[at + 1..]);
     if local.is_empty() || local.len() > MAX_LOCAL || domain.is_empty() || domain.len() > MAX_DOMAIN
     {
         return None;
     }
     let lb = local.as_bytes();
-    if !lb.iter().all(|&b| is_atext(b) || b == b'.')
-        || lb[0] == b'.'
-        || lb[lb.len() - 1] == b'.'
-        || local.contains("..")
-    {
-        return None;
-    }
-    let mut labels = 0;
-    let mut last = "";
-    for label in domain.split('.') {
-        let b = label.as_bytes();
-        if b.is_empty()
-            || b.len() > 63
-            || !b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-')
-            || b[0] == b'-'
-            || b[b.len() - 1] == b'-'
-        {
+    // Dot-atom: atext with single dots inside.
+    let mut prev = b'.';
+    for &b in lb {
+        if !(is_atext(b) || (b == b'.' && prev != b'.')) {
             return None;
         }
-        labels += 1;
-        last = label;
+        prev = b;
     }
-    let tld_ok = (last.len() >= 2 && last.bytes().all(|c| c.is_ascii_alphabetic()))
-        || (last.len() > 4 && last[..4].eq_ignore_ascii_case("xn--"));
-    if labels < 2 || !tld_ok {
+    if prev == b'.' || !is_domain(domain.as_bytes()) {
         return None;
     }
     canon.push_str(local);
     canon.push('@');
-    canon.extend(domain.chars().map(|c| c.to_ascii_lowercase()));
+    let start = canon.len();
+    canon.push_str(domain);
+    // The domain is ASCII (checked above), so this is the per-character lower-casing.
+    canon[start..].make_ascii_lowercase();
     Some(Verdict::pass(ItemKind::Email))
 }
 
@@ -68,23 +104,36 @@ pub fn validate_email(raw: &str, canon: &mut String) -> Option<Verdict> {
 /// 255 fails [`Check::Range`]. Canonical form: the address as written.
 pub fn validate_ipv4(raw: &str, canon: &mut String) -> Option<Verdict> {
     canon.clear();
-    let raw = raw.trim();
+    let raw = super::normalize::trim(raw);
     if raw.len() > 15 {
         return None;
     }
+    // One pass over the bytes instead of `split('.')` (its char searcher showed in profiles).
     let mut octets = 0;
     let mut in_range = true;
-    for part in raw.split('.') {
-        let b = part.as_bytes();
-        if b.is_empty() || b.len() > 3 || !b.iter().all(u8::is_ascii_digit) {
-            return None;
+    let (mut value, mut digits, mut first) = (0u32, 0usize, 0u8);
+    for i in 0..=raw.len() {
+        match raw.as_bytes().get(i) {
+            Some(&d) if d.is_ascii_digit() => {
+                if digits == 0 {
+                    first = d;
+                }
+                digits += 1;
+                if digits > 3 {
+                    return None;
+                }
+                value = value * 10 + u32::from(d - b'0');
+            }
+            Some(b'.') | None => {
+                if digits == 0 || (digits > 1 && first == b'0') {
+                    return None;
+                }
+                in_range &= value <= 255;
+                octets += 1;
+                (value, digits) = (0, 0);
+            }
+            Some(_) => return None,
         }
-        if b.len() > 1 && b[0] == b'0' {
-            return None;
-        }
-        let v: u32 = b.iter().fold(0, |a, &d| a * 10 + u32::from(d - b'0'));
-        in_range &= v <= 255;
-        octets += 1;
     }
     if octets != 4 {
         return None;
@@ -163,6 +212,194 @@ mod tests {
             "1234.1.1.1",
         ] {
             assert!(validate_ipv4(raw, &mut c).is_none(), "{raw}");
+        }
+    }
+
+    /// The validators as they were before the one-pass rewrites: the reference for the
+    /// differential tests below.
+    mod reference {
+        use super::super::{Check, ItemKind, Verdict, MAX_DOMAIN, MAX_LOCAL};
+
+        fn is_atext(b: u8) -> bool {
+            b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b)
+        }
+
+        pub fn validate_email(raw: &str, canon: &mut String) -> Option<Verdict> {
+            canon.clear();
+            let raw = raw.trim();
+            let (local, domain) = raw.split_once('@')?;
+            if local.is_empty()
+                || local.len() > MAX_LOCAL
+                || domain.is_empty()
+                || domain.len() > MAX_DOMAIN
+            {
+                return None;
+            }
+            let lb = local.as_bytes();
+            if !lb.iter().all(|&b| is_atext(b) || b == b'.')
+                || lb[0] == b'.'
+                || lb[lb.len() - 1] == b'.'
+                || local.contains("..")
+            {
+                return None;
+            }
+            let mut labels = 0;
+            let mut last = "";
+            for label in domain.split('.') {
+                let b = label.as_bytes();
+                if b.is_empty()
+                    || b.len() > 63
+                    || !b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-')
+                    || b[0] == b'-'
+                    || b[b.len() - 1] == b'-'
+                {
+                    return None;
+                }
+                labels += 1;
+                last = label;
+            }
+            let tld_ok = (last.len() >= 2 && last.bytes().all(|c| c.is_ascii_alphabetic()))
+                || (last.len() > 4 && last[..4].eq_ignore_ascii_case("xn--"));
+            if labels < 2 || !tld_ok {
+                return None;
+            }
+            canon.push_str(local);
+            canon.push('@');
+            canon.extend(domain.chars().map(|c| c.to_ascii_lowercase()));
+            Some(Verdict::pass(ItemKind::Email))
+        }
+
+        pub fn validate_ipv4(raw: &str, canon: &mut String) -> Option<Verdict> {
+            canon.clear();
+            let raw = raw.trim();
+            if raw.len() > 15 {
+                return None;
+            }
+            let mut octets = 0;
+            let mut in_range = true;
+            for part in raw.split('.') {
+                let b = part.as_bytes();
+                if b.is_empty() || b.len() > 3 || !b.iter().all(u8::is_ascii_digit) {
+                    return None;
+                }
+                if b.len() > 1 && b[0] == b'0' {
+                    return None;
+                }
+                let v: u32 = b.iter().fold(0, |a, &d| a * 10 + u32::from(d - b'0'));
+                in_range &= v <= 255;
+                octets += 1;
+            }
+            if octets != 4 {
+                return None;
+            }
+            canon.push_str(raw);
+            Some(if in_range {
+                Verdict::pass(ItemKind::Ipv4)
+            } else {
+                Verdict::fail(ItemKind::Ipv4, Check::Range)
+            })
+        }
+    }
+
+    fn same(
+        ours: fn(&str, &mut String) -> Option<Verdict>,
+        theirs: fn(&str, &mut String) -> Option<Verdict>,
+        raw: &str,
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        let (mut a, mut b) = (String::new(), String::new());
+        let (va, vb) = (ours(raw, &mut a), theirs(raw, &mut b));
+        proptest::prop_assert_eq!(va, vb, "{:?}", raw);
+        if va.is_some() {
+            proptest::prop_assert_eq!(a, b, "{:?}", raw);
+        }
+        Ok(())
+    }
+
+    /// Hand-picked edge cases for the differential check (every branch of both validators).
+    #[test]
+    fn same_as_reference_on_edges() {
+        let long_label = format!("a@{}.com", "b".repeat(63));
+        let too_long_label = format!("a@{}.com", "b".repeat(64));
+        let long_domain = format!("a@{}com", "abcdefg.".repeat(32));
+        let long_local = format!("{}@qq.com", "a".repeat(64));
+        for raw in [
+            "",
+            "@",
+            "a@",
+            "@b.cn",
+            "a@b.cn",
+            "A@B.CN",
+            " a@b.cn\u{3000}",
+            "a.b@c.d.cn",
+            ".a@b.cn",
+            "a.@b.cn",
+            "a..b@b.cn",
+            "a@b..cn",
+            "a@.b.cn",
+            "a@b.cn.",
+            "a@-b.cn",
+            "a@b-.cn",
+            "a@b.c",
+            "a@b.c1",
+            "a@b.xn--",
+            "a@b.xn--p",
+            "a@b.XN--Pa",
+            "a@b@c.cn",
+            "a@xn--fiqs8s",
+            "a@é.cn",
+            "é@b.cn",
+            "a{|}~@b.cn",
+            "a\"@b.cn",
+            "a@b_c.cn",
+            &long_label,
+            &too_long_label,
+            &long_domain,
+            &long_local,
+        ] {
+            same(validate_email, reference::validate_email, raw).unwrap();
+        }
+        for raw in [
+            "",
+            ".",
+            "1.2.3.4",
+            " 1.2.3.4 ",
+            "01.2.3.4",
+            "0.0.0.0",
+            "1.2.3.256",
+            "999.9.9.9",
+            "1.2.3",
+            "1.2.3.4.5",
+            "1..2.3",
+            ".1.2.3",
+            "1.2.3.",
+            "1234.1.1.1",
+            "1.2.3.4a",
+            "1.2.3.0x",
+            "１.2.3.4",
+            "255.255.255.255",
+            "1.2.3.04",
+        ] {
+            same(validate_ipv4, reference::validate_ipv4, raw).unwrap();
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(4096))]
+
+        #[test]
+        fn email_same_as_reference(raw in "[ aZ0.@\\-_+{é]{0,6}[@.]{0,2}[aZ9\\-]{0,8}(\\.[a-zA-Z0-9\\-]{0,6}){0,3}[ ]?") {
+            same(validate_email, reference::validate_email, &raw)?;
+        }
+
+        #[test]
+        fn ipv4_same_as_reference(raw in "[ ]?[0-9]{0,4}(\\.[0-9a]{0,4}){0,5}[ .]?") {
+            same(validate_ipv4, reference::validate_ipv4, &raw)?;
+        }
+
+        #[test]
+        fn net_same_as_reference_any_text(raw in "\\PC{0,20}") {
+            same(validate_email, reference::validate_email, &raw)?;
+            same(validate_ipv4, reference::validate_ipv4, &raw)?;
         }
     }
 

@@ -45,10 +45,10 @@ pub fn is_trivial_digits(digits: &[u8]) -> bool {
 }
 
 /// True when the canonical value `canon` of an item of `kind` is a placeholder or sample value.
+///
+/// This runs for every validated item, so the type is looked at first: most types (names,
+/// addresses, IPs …) have no placeholder rule and return at once.
 pub fn is_placeholder(kind: ItemKind, canon: &str) -> bool {
-    if SAMPLES.iter().any(|&(k, v)| k == kind && v == canon) {
-        return true;
-    }
     let b = canon.as_bytes();
     let digits = match kind {
         // The check character is computed from the rest, so it never follows the pattern.
@@ -64,16 +64,18 @@ pub fn is_placeholder(kind: ItemKind, canon: &str) -> bool {
             &b[start..]
         }
         ItemKind::Email => {
-            let domain = canon.rsplit_once('@').map_or("", |(_, d)| d);
-            let tld = domain.rsplit('.').next().unwrap_or("");
+            let domain = memchr::memrchr(b'@', b).map_or("", |at| &canon[at + 1..]);
+            let tld =
+                memchr::memrchr(b'.', domain.as_bytes()).map_or(domain, |dot| &domain[dot + 1..]);
             return RESERVED_DOMAINS
                 .iter()
                 .any(|r| is_domain_or_subdomain(domain, r))
                 || RESERVED_TLDS.contains(&tld);
         }
+        // Every type of `SAMPLES` has a branch above (a test checks this).
         _ => return false,
     };
-    is_trivial_digits(digits)
+    SAMPLES.iter().any(|&(k, v)| k == kind && v == canon) || is_trivial_digits(digits)
 }
 
 /// True for `domain == parent` or `domain` ending in `.parent`.
@@ -96,6 +98,52 @@ mod tests {
         assert!(!is_trivial_digits(b"12345"));
         assert!(!is_trivial_digits(b"11010519491231002"));
         assert!(!is_trivial_digits(b"1234567891"));
+    }
+
+    /// Every published sample is recognised (so no sample's type misses the `SAMPLES` check).
+    #[test]
+    fn every_sample_is_a_placeholder() {
+        for &(kind, value) in SAMPLES {
+            assert!(is_placeholder(kind, value), "{kind:?} {value}");
+        }
+    }
+
+    #[test]
+    fn reserved_mail_domains() {
+        for (email, want) in [
+            ("a@example.com", true),
+            ("a@b.example.net", true),
+            ("a@example.org.cn", false),
+            ("a@x.invalid", true),
+            ("a@localhost", true),
+            ("a@b@c.test", true),
+            ("test", false),
+            ("a@test.cn", false),
+            ("a@", false),
+            ("", false),
+        ] {
+            assert_eq!(is_placeholder(ItemKind::Email, email), want, "{email}");
+        }
+    }
+
+    /// The e-mail rule as it was written with `rsplit_once`/`rsplit` (the reference for the
+    /// byte-search version).
+    fn reference_email(canon: &str) -> bool {
+        let domain = canon.rsplit_once('@').map_or("", |(_, d)| d);
+        let tld = domain.rsplit('.').next().unwrap_or("");
+        RESERVED_DOMAINS
+            .iter()
+            .any(|r| is_domain_or_subdomain(domain, r))
+            || RESERVED_TLDS.contains(&tld)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn email_rule_same_as_reference(
+            s in "[a@.]{0,3}(example|test|localhost|invalid|com|org|net|qq|[.@]){0,5}"
+        ) {
+            proptest::prop_assert_eq!(is_placeholder(ItemKind::Email, &s), reference_email(&s));
+        }
     }
 
     #[test]
