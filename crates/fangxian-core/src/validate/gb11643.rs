@@ -83,16 +83,19 @@ fn validate_with(raw: &str, canon: &mut String, today: impl Fn() -> Date) -> Opt
             }
             id.copy_from_slice(b);
             id[17] = id[17].to_ascii_uppercase();
+            // `canon` holds the number already: only the check character is upper-cased.
+            canon.make_ascii_uppercase();
         }
         15 => {
             id = upgrade_15(b)?;
             signals.insert(Signals::LEGACY_15);
+            canon.clear();
+            // Every byte is ASCII here (so this never returns); one copy instead of a push
+            // per byte.
+            canon.push_str(std::str::from_utf8(&id).ok()?);
         }
         _ => return None,
     }
-    canon.clear();
-    // Every byte is ASCII here.
-    canon.extend(id.iter().map(|&b| char::from(b)));
 
     let code = digits(&id[..6]);
     let kind = if regions::is_permit_code(code) {

@@ -68,8 +68,28 @@ pub fn iter() -> impl Iterator<Item = &'static Region> {
 
 /// True when the 6-digit code is or was a GB/T 2260 division code.
 pub fn is_known(code: u32) -> bool {
-    !rows_of(code).is_empty()
+    // A bit per 6-digit code (122 KB) instead of a binary search over the table: this runs for
+    // every resident ID a scan validates, and the search showed in profiles (~300 instructions
+    // per ID).
+    static KNOWN: OnceLock<Vec<u64>> = OnceLock::new();
+    let known = KNOWN.get_or_init(|| {
+        let mut bits = vec![0u64; CODES.div_ceil(64)];
+        for r in table() {
+            if let Some(word) = bits.get_mut(r.code as usize / 64) {
+                *word |= 1 << (r.code % 64);
+            }
+        }
+        bits
+    });
+    match known.get(code as usize / 64) {
+        Some(word) => word & (1 << (code % 64)) != 0,
+        // Codes past the bitmap (a test checks every table code fits) are unknown.
+        None => false,
+    }
 }
+
+/// Number of 6-digit codes: the size of the [`is_known`] bitmap.
+const CODES: usize = 1_000_000;
 
 /// The most recent name of a code (the row still in force, else the one abolished last).
 pub fn name(code: u32) -> Option<&'static str> {
@@ -125,6 +145,15 @@ mod tests {
         assert_eq!(province_name(440_305), Some("广东省"));
         assert_eq!(city_name(440_305), Some("深圳市"));
         assert_eq!(city_name(440_000), None);
+    }
+
+    #[test]
+    fn is_known_is_the_table() {
+        assert!(iter().all(|r| (r.code as usize) < CODES));
+        for code in (0..CODES as u32).step_by(7).chain(iter().map(|r| r.code)) {
+            assert_eq!(is_known(code), !rows_of(code).is_empty(), "{code}");
+        }
+        assert!(!is_known(u32::MAX) && !is_known(CODES as u32));
     }
 
     #[test]
