@@ -8,8 +8,6 @@
 //! postal address, and a fragment without a known place (`3号楼2单元`) is not evidence of an
 //! untrue address. Canonical form: whitespace collapsed.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use super::{name::is_cjk, normalize, regions, Verdict};
@@ -101,27 +99,22 @@ const FILTER_BITS: usize = 1 << 16;
 struct Gazetteer {
     /// A bit per hashed pair key that starts some name.
     filter: Vec<u64>,
-    /// Names by pair key, longest first, with their codes.
-    by_prefix: HashMap<u64, Vec<(&'static str, u32)>, BuildHasherDefault<PairHasher>>,
+    /// Open-addressing table (linear probing, at most half full) from pair key to the range of
+    /// its names in `names`. A flat table rather than a `HashMap`: most addresses are made of
+    /// division names, so many positions pass the filter and the lookup itself showed in
+    /// profiles.
+    slots: Vec<Slot>,
+    /// Every name with its code, grouped by pair key, each group longest first.
+    names: Vec<(&'static str, u32)>,
 }
 
-/// Hashes a packed character pair (std's SipHash showed in profiles; the keys are not
-/// attacker-chosen hash-flooding material: the table is built once from the region list).
-#[derive(Default)]
-struct PairHasher(u64);
-
-impl Hasher for PairHasher {
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 29)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
+/// One slot of [`Gazetteer::slots`]. An empty slot has key 0 and an empty range (a text
+/// starting with two NUL characters has key 0 too, and finds no names there, as it should).
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    key: u64,
+    start: u32,
+    end: u32,
 }
 
 /// Length of the UTF-8 sequence that `lead` starts (`lead` is at a character boundary).
@@ -153,34 +146,62 @@ fn pair_key(text: &[u8]) -> Option<(u64, usize)> {
     Some((key, k))
 }
 
+fn mix(key: u64) -> u64 {
+    key.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
 fn pair_bit(key: u64) -> usize {
-    let h = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    (h >> 48) as usize % FILTER_BITS
+    (mix(key) >> 48) as usize % FILTER_BITS
 }
 
 fn gazetteer() -> &'static Gazetteer {
     static G: OnceLock<Gazetteer> = OnceLock::new();
     G.get_or_init(|| {
+        let mut keyed: Vec<(u64, &'static str, u32)> = gazetteer_names()
+            .into_iter()
+            .filter_map(|(name, code)| Some((pair_key(name.as_bytes())?.0, name, code)))
+            .collect();
+        // Grouped by key, longest name first within a group (names are unique, so the order of
+        // equally long names does not matter: at most one of them can match).
+        keyed.sort_by_key(|&(key, name, _)| (key, std::cmp::Reverse(name.len())));
+        let groups = keyed.len();
         let mut g = Gazetteer {
             filter: vec![0; FILTER_BITS / 64],
-            by_prefix: HashMap::default(),
+            slots: vec![Slot::default(); (2 * groups).next_power_of_two().max(2)],
+            names: keyed.iter().map(|&(_, name, code)| (name, code)).collect(),
         };
-        for (name, code) in gazetteer_names() {
-            let Some((key, _)) = pair_key(name.as_bytes()) else {
-                continue;
-            };
+        let mask = g.slots.len() - 1;
+        let mut start = 0;
+        for group in keyed.chunk_by(|a, b| a.0 == b.0) {
+            let key = group[0].0;
             let bit = pair_bit(key);
             g.filter[bit / 64] |= 1 << (bit % 64);
-            g.by_prefix.entry(key).or_default().push((name, code));
-        }
-        for names in g.by_prefix.values_mut() {
-            names.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
+            let (Ok(s), Ok(e)) = (u32::try_from(start), u32::try_from(start + group.len())) else {
+                break;
+            };
+            let mut i = g.slot_of(key);
+            while g.slots[i].end != 0 {
+                i = (i + 1) & mask;
+            }
+            g.slots[i] = Slot {
+                key,
+                start: s,
+                end: e,
+            };
+            start += group.len();
         }
         g
     })
 }
 
 impl Gazetteer {
+    /// The first slot to probe for `key`.
+    fn slot_of(&self, key: u64) -> usize {
+        // The table size is a power of two; the high bits of the product are the well-mixed
+        // ones.
+        (mix(key) >> 32) as usize & (self.slots.len() - 1)
+    }
+
     /// The longest name that `text` starts with.
     fn longest_at(&self, text: &[u8]) -> Option<(&'static str, u32)> {
         let (key, k) = pair_key(text)?;
@@ -188,16 +209,27 @@ impl Gazetteer {
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;
         }
-        // The first `k` bytes are equal (same key); compare the rest byte by byte: the names
-        // are a few bytes long, shorter than a `memcmp` call's own overhead.
-        self.by_prefix
-            .get(&key)?
-            .iter()
-            .find(|(name, _)| {
-                let name = name.as_bytes();
-                text.len() >= name.len() && text[k..name.len()].iter().eq(&name[k..])
-            })
-            .copied()
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot_of(key);
+        // Bounded by the table size; an empty slot (the table is at most half full) ends the
+        // probe long before.
+        for _ in 0..self.slots.len() {
+            let slot = self.slots[i];
+            if slot.key == key || slot.end == 0 {
+                let names = self.names.get(slot.start as usize..slot.end as usize)?;
+                // The first `k` bytes are equal (same key); compare the rest byte by byte: the
+                // names are a few bytes long, shorter than a `memcmp` call's own overhead.
+                return names
+                    .iter()
+                    .find(|(name, _)| {
+                        let name = name.as_bytes();
+                        text.len() >= name.len() && text[k..name.len()].iter().eq(&name[k..])
+                    })
+                    .copied();
+            }
+            i = (i + 1) & mask;
+        }
+        None
     }
 }
 
