@@ -33,12 +33,14 @@ const RESERVED_TLDS: &[&str] = &["test", "example", "invalid", "localhost"];
 /// True when every digit is the same, or the digits step up or down by one (mod 10) all along.
 /// Needs at least 6 digits: shorter runs occur in real numbers all the time.
 pub fn is_trivial_digits(digits: &[u8]) -> bool {
-    if digits.len() < 6 || !digits.iter().all(u8::is_ascii_digit) {
+    if digits.len() < 6 {
         return false;
     }
-    // The first two digits fix the step; most numbers fail right there.
+    // The first two bytes fix the step; most numbers fail right there, before the scan for
+    // non-digits (a non-digit pair fails either way).
     let step = (i32::from(digits[1]) - i32::from(digits[0])).rem_euclid(10);
     matches!(step, 0 | 1 | 9)
+        && digits.iter().all(u8::is_ascii_digit)
         && digits
             .windows(2)
             .all(|w| (i32::from(w[1]) - i32::from(w[0])).rem_euclid(10) == step)
@@ -89,6 +91,22 @@ fn is_domain_or_subdomain(domain: &str, parent: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Same answer as the definition: at least 6 bytes, all digits, one step (0, +1 or -1
+        /// mod 10) between neighbours.
+        #[test]
+        fn trivial_digits_is_the_definition(d in "[0-9a ]{0,3}[0-9]{0,9}|(0123456789){1,2}|1{5,8}a?") {
+            let b = d.as_bytes();
+            let want = b.len() >= 6
+                && b.iter().all(u8::is_ascii_digit)
+                && [0, 1, 9].iter().any(|&step| {
+                    b.windows(2)
+                        .all(|w| (i32::from(w[1]) - i32::from(w[0])).rem_euclid(10) == step)
+                });
+            proptest::prop_assert_eq!(is_trivial_digits(b), want);
+        }
+    }
 
     #[test]
     fn trivial_digit_runs() {
