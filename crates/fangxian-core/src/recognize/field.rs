@@ -174,11 +174,19 @@ impl Recognizer {
         let span = offset..offset + trimmed.len();
         let ctx = column.context();
         // The column's own type first, then its family, then a second type seen in the sample.
+        let fam = family(k);
         let tries = std::iter::once(k)
-            .chain(family(k).iter().copied().filter(|&o| o != k))
+            .chain(fam.iter().copied().filter(|&o| o != k))
             .chain(column.secondary);
+        for kind in tries {
+            if self.field_value(trimmed, kind, span.clone(), ctx, scratch) {
+                return emit(value, scratch, sink);
+            }
+        }
+        // Only a value of another shape needs the set of the column's types (most values
+        // validate as the column's type above).
         let mut mask = bit(k);
-        for o in family(k) {
+        for o in fam {
             mask |= bit(*o);
         }
         if let Some(s) = column.secondary {
@@ -186,11 +194,6 @@ impl Recognizer {
         }
         if k == ItemKind::ResidentId {
             mask |= bit(ItemKind::ResidencePermit);
-        }
-        for kind in tries {
-            if self.field_value(trimmed, kind, span.clone(), ctx, scratch) {
-                return emit(value, scratch, sink);
-            }
         }
         self.scan_text(value, Some((mask, ctx)), scratch);
         emit(value, scratch, sink);

@@ -375,7 +375,10 @@ impl Recognizer {
 
 /// Resolves overlaps among the pending findings of `scratch` and hands the survivors to `sink`.
 fn emit(text: &str, scratch: &mut Scratch, sink: &mut dyn FnMut(&Finding<'_>)) {
-    text::resolve_overlaps(&mut scratch.found);
+    // A single finding (every typed field value) overlaps nothing: skip the sort and the pass.
+    if scratch.found.len() > 1 {
+        text::resolve_overlaps(&mut scratch.found);
+    }
     for p in &scratch.found {
         if p.dropped {
             continue;

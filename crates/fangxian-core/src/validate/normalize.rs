@@ -38,31 +38,38 @@ pub fn compact_into(raw: &str, out: &mut String, keep: impl Fn(char) -> bool) ->
     if raw.len() > MAX_RAW {
         return false;
     }
-    // Fast path for the common case, plain ASCII without separators: one scan and one copy
-    // instead of decoding and pushing char by char.
-    // A fold without early exit (`raw` is at most `MAX_RAW` bytes): branch-free per byte, which
-    // measured cheaper than `all` with its three tests per byte.
-    if raw.bytes().fold(true, |ok, b| {
-        ok & b.is_ascii() & !is_ascii_separator(b) & keep(char::from(b))
-    }) {
+    // The common case, plain ASCII without separators, is one scan and one copy. Otherwise
+    // the clean ASCII prefix is copied as it is (folding and separator removal leave it
+    // unchanged) and the rest is processed character by character, so no byte is tested twice.
+    let clean = |b: u8| b.is_ascii() & !is_ascii_separator(b) & keep(char::from(b));
+    // A fold without early exit (`raw` is at most `MAX_RAW` bytes) first: branch-free per
+    // byte, it measured cheaper on resident IDs and mobiles than a search that stops early.
+    if raw.bytes().fold(true, |ok, b| ok & clean(b)) {
         out.push_str(raw);
         return true;
     }
-    for c in raw.chars() {
-        // ASCII needs no folding, and its separators are a byte test (`is_separator` calls the
-        // Unicode whitespace table, which showed in profiles of landlines like `0371-4977…`).
-        let c = if c.is_ascii() {
-            if is_ascii_separator(c as u8) {
+    let i = raw.bytes().position(|b| !clean(b)).unwrap_or(raw.len());
+    // Every byte before `i` is ASCII, so `i` is a character boundary.
+    let (head, rest) = raw.split_at(i);
+    out.push_str(head);
+    if rest.is_ascii() {
+        // No decoding or folding needed (landlines such as `0371-4977…`, `(0977)…`).
+        for b in rest.bytes() {
+            if is_ascii_separator(b) {
                 continue;
             }
-            c
-        } else {
-            let c = fold_width(c);
-            if is_separator(c) {
-                continue;
+            if !keep(char::from(b)) {
+                return false;
             }
-            c
-        };
+            out.push(char::from(b));
+        }
+        return true;
+    }
+    for c in rest.chars() {
+        let c = fold_width(c);
+        if is_separator(c) {
+            continue;
+        }
         if !keep(c) {
             return false;
         }
