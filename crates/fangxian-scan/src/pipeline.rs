@@ -36,12 +36,16 @@ use fangxian_formats::{
     TopInput, Visitor, Walker, Warning,
 };
 
-use crate::dedup::{DistinctSets, KeyedHasher, Pending};
+use crate::dedup::{DedupError, DistinctSets, KeyedHasher, Pending};
 use crate::summary::{FindingRef, FindingSink, InputInfo, Method, Problem, Summary};
 use crate::tally::{BatchTally, RecordItem, Tally, NAMESPACES};
 
 /// Values sampled per column to profile it.
 const PROFILE_SAMPLES: usize = 256;
+/// Hashes a worker queues before inserting them into the distinct sets: few enough (at 32
+/// bytes each) for the queue to stay in the core's cache between filling and inserting, many
+/// enough that each shard's lock is taken for a run of inserts, not for one.
+const FLUSH_HASHES: usize = 16 * 1024;
 /// Problems kept in the summary; beyond this only a count is kept.
 const MAX_PROBLEMS: usize = 10_000;
 
@@ -705,8 +709,9 @@ struct Worker<'r> {
     items: Vec<PendingItem>,
     coordinates: Vec<CoordinateField>,
     record_items: Vec<RecordItem<'static>>,
-    /// Hashes of the current batch, inserted into the distinct sets once per batch.
+    /// Hashes waiting for the distinct sets, inserted every [`FLUSH_HASHES`].
     pending: Pending,
+    sets: &'r DistinctSets,
     /// Emptied finding arenas, back from the collector.
     spare: Receiver<FindingBuf>,
     /// The sink wants finding rows.
@@ -714,7 +719,7 @@ struct Worker<'r> {
 }
 
 impl Worker<'_> {
-    fn process(&mut self, work: Work) -> Done {
+    fn process(&mut self, work: Work) -> Result<Done, DedupError> {
         let mut tally = BatchTally::new();
         let mut findings = self.spare.try_recv().unwrap_or_default();
         findings.keep_rows = self.keep_rows;
@@ -742,14 +747,18 @@ impl Worker<'_> {
                 record.index(),
             );
             self.record_items = recycle(record_items);
+            if self.pending.len() >= FLUSH_HASHES {
+                self.sets.insert(&mut self.pending)?;
+            }
         }
-        Done {
+        self.sets.insert(&mut self.pending)?;
+        Ok(Done {
             seq: work.seq,
             walker: work.walker,
             batch: work.batch,
             tally,
             findings,
-        }
+        })
     }
 
     /// Runs the recognizers over one record's fields, leaving its items in `self.items`.
@@ -867,16 +876,19 @@ fn worker(
         coordinates: Vec::new(),
         record_items: Vec::new(),
         pending: Pending::new(),
+        sets,
         spare: spare.clone(),
         keep_rows,
     };
     for work in rx {
-        let done = state.process(work);
-        if let Err(e) = sets.insert(&mut state.pending) {
-            // Stop the walk: the counts can no longer be exact.
-            progress.cancel.store(true, Ordering::Relaxed);
-            return Err(e.into());
-        }
+        let done = match state.process(work) {
+            Ok(done) => done,
+            Err(e) => {
+                // Stop the walk: the counts can no longer be exact.
+                progress.cancel.store(true, Ordering::Relaxed);
+                return Err(e.into());
+            }
+        };
         if tx.send(ToCollector::Done(Box::new(done))).is_err() {
             break;
         }
