@@ -35,7 +35,7 @@ mod tags;
 mod values;
 mod writers;
 
-pub use corpus::{generate, GenOptions, GenReport};
+pub use corpus::{generate, GenOptions, GenReport, MAX_PERSONS};
 pub use writers::{Encoding, Format, Packaging};
 
 pub use gold::{

@@ -290,3 +290,47 @@ fn every_format_encoding_and_container_occurs_and_tags_say_so() {
         assert!(seen.contains(t), "no item tagged {t}");
     }
 }
+
+/// `persons` sets the pool the records are drawn from: a larger pool gives more distinct
+/// persons and values for the same size, and the manifest records the pool.
+#[test]
+fn a_larger_person_pool_gives_more_distinct_persons() {
+    let distinct = |persons: usize| {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = GenOptions {
+            seed: 5,
+            size: 600_000,
+            formats: vec![Format::Csv],
+            categories: vec!["customers".to_owned()],
+            compressions: Vec::new(),
+            threads: 2,
+            persons,
+            ..GenOptions::default()
+        };
+        generate(&opts, dir.path()).unwrap();
+        let read = |name: &str| -> serde_json::Value {
+            serde_json::from_slice(&std::fs::read(dir.path().join("gold").join(name)).unwrap())
+                .unwrap()
+        };
+        let manifest = read("manifest.json");
+        let summary = read("summary.json");
+        (
+            manifest["persons"].as_u64().unwrap(),
+            summary["persons"]["distinct"].as_u64().unwrap(),
+            summary["records"]["total"].as_u64().unwrap(),
+        )
+    };
+    let (pool, small, records) = distinct(0);
+    assert!(pool < 1000, "automatic pool {pool}");
+    assert!(
+        small <= pool * 2,
+        "{small} distinct persons from a pool of {pool}"
+    );
+    let (big_pool, big, _) = distinct(50_000);
+    assert_eq!(big_pool, 50_000);
+    // Nearly every record is a new person when the pool is much larger than the records.
+    assert!(
+        big > small * 3 && big * 10 > records * 6,
+        "{big} vs {small} of {records} records"
+    );
+}
