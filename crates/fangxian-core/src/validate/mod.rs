@@ -169,7 +169,7 @@ impl Verdict {
 /// unspecified.
 pub fn validate(kind: ItemKind, raw: &str, canon: &mut String) -> Option<Verdict> {
     let mut verdict = validate_shape(kind, raw, canon)?;
-    if placeholder::is_placeholder(verdict.kind, canon) {
+    if placeholder::has_rules(verdict.kind) && placeholder::is_placeholder(verdict.kind, canon) {
         verdict.signals.insert(Signals::PLACEHOLDER);
     }
     Some(verdict)

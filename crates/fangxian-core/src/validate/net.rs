@@ -108,34 +108,32 @@ pub fn validate_ipv4(raw: &str, canon: &mut String) -> Option<Verdict> {
     if raw.len() > 15 {
         return None;
     }
-    // One pass over the bytes instead of `split('.')` (its char searcher showed in profiles).
-    let mut octets = 0;
+    // The four octets read in place instead of `split('.')` (its char searcher showed in
+    // profiles).
+    let b = raw.as_bytes();
     let mut in_range = true;
-    let (mut value, mut digits, mut first) = (0u32, 0usize, 0u8);
-    for i in 0..=raw.len() {
-        match raw.as_bytes().get(i) {
-            Some(&d) if d.is_ascii_digit() => {
-                if digits == 0 {
-                    first = d;
-                }
-                digits += 1;
-                if digits > 3 {
-                    return None;
-                }
-                value = value * 10 + u32::from(d - b'0');
+    let mut pos = 0;
+    for octet in 0..4 {
+        let start = pos;
+        let mut value = 0u32;
+        // At most 4 digits are read: a fourth one already makes the octet too long.
+        while let Some(&d) = b.get(pos).filter(|d| d.is_ascii_digit() && pos - start < 4) {
+            value = value * 10 + u32::from(d - b'0');
+            pos += 1;
+        }
+        let len = pos - start;
+        if len == 0 || len > 3 || (len > 1 && b[start] == b'0') {
+            return None;
+        }
+        in_range &= value <= 255;
+        if octet < 3 {
+            if b.get(pos) != Some(&b'.') {
+                return None;
             }
-            Some(b'.') | None => {
-                if digits == 0 || (digits > 1 && first == b'0') {
-                    return None;
-                }
-                in_range &= value <= 255;
-                octets += 1;
-                (value, digits) = (0, 0);
-            }
-            Some(_) => return None,
+            pos += 1;
         }
     }
-    if octets != 4 {
+    if pos != b.len() {
         return None;
     }
     canon.push_str(raw);
