@@ -179,8 +179,8 @@ impl Recognizer {
             .chain(fam.iter().copied().filter(|&o| o != k))
             .chain(column.secondary);
         for kind in tries {
-            if self.field_value(trimmed, kind, span.clone(), ctx, scratch) {
-                return emit(value, scratch, sink);
+            if self.field_value_to(trimmed, kind, span.clone(), ctx, &mut scratch.tmp, sink) {
+                return;
             }
         }
         // Only a value of another shape needs the set of the column's types (most values
@@ -255,7 +255,144 @@ impl Recognizer {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Scratch;
     use super::*;
+
+    type Owned = (
+        ItemKind,
+        std::ops::Range<usize>,
+        String,
+        bool,
+        u32,
+        super::super::Evidence,
+    );
+
+    fn owned(out: &mut Vec<Owned>) -> impl FnMut(&Finding<'_>) + '_ {
+        |f| {
+            out.push((
+                f.kind,
+                f.span.clone(),
+                f.value.to_string(),
+                f.valid,
+                f.confidence.to_bits(),
+                f.evidence,
+            ));
+        }
+    }
+
+    /// `find_in_field_with` as it was before typed values went straight to the sink: each try
+    /// recorded through `field_value`, then `emit` (the reference).
+    fn reference(r: &Recognizer, column: &ColumnProfile, value: &str, out: &mut Vec<Owned>) {
+        let mut scratch = Scratch::new();
+        let sink = &mut owned(out);
+        let k = match column.kind {
+            ColumnKind::NotPi => return,
+            ColumnKind::FreeText => return r.find_in_text_with(value, &mut scratch, sink),
+            ColumnKind::Item(k) => k,
+        };
+        if matches!(column.hint, HeaderHint::Latitude | HeaderHint::Longitude) {
+            return;
+        }
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            return;
+        }
+        let offset = trimmed.as_ptr() as usize - value.as_ptr() as usize;
+        let span = offset..offset + trimmed.len();
+        let ctx = column.context();
+        let tries = std::iter::once(k)
+            .chain(family(k).iter().copied().filter(|&o| o != k))
+            .chain(column.secondary);
+        let mut mask = bit(k);
+        for o in family(k) {
+            mask |= bit(*o);
+        }
+        if let Some(s) = column.secondary {
+            mask |= bit(s);
+        }
+        if k == ItemKind::ResidentId {
+            mask |= bit(ItemKind::ResidencePermit);
+        }
+        for kind in tries {
+            if r.field_value(trimmed, kind, span.clone(), ctx, &mut scratch) {
+                return emit(value, &mut scratch, sink);
+            }
+        }
+        r.scan_text(value, Some((mask, ctx)), &mut scratch);
+        emit(value, &mut scratch, sink);
+    }
+
+    /// Typed values handed straight to the sink give exactly the findings of the recorded
+    /// path, for every column type and values of every shape (valid, failing a check, another
+    /// type of the family, several items, none).
+    #[test]
+    fn direct_field_findings_match_reference() {
+        let r = Recognizer::new();
+        let values = [
+            "11010519491231002X",
+            "110105194912310021",
+            " 440305199003071236 ",
+            "110105491231002",
+            "810000199003071234",
+            "E12345678",
+            "13812345678",
+            "15412345678",
+            "+86 138-1234-5678",
+            "13800138000",
+            "010-88886666",
+            "(0977)4976020",
+            "0371-49779667",
+            "95588",
+            "138…;13912345678;0755-86013388",
+            "zhang.san@Example.COM",
+            "a@example.com",
+            "192.168.1.1",
+            "192.168.1.256",
+            "2001:db8::1",
+            "张三",
+            "欧阳修",
+            "买买提·艾力",
+            "北京市朝阳区建国路88号",
+            "广东省深圳市南山区科技园",
+            "北京市朝阳区",
+            "10001",
+            "wxid_p77702h1y05h7r",
+            "6228480012345671",
+            "hello world",
+            "",
+            "   ",
+            "手机 13812345678 身份证 11010519491231002X",
+        ];
+        let headers: [(Option<&str>, &[&str]); 14] = [
+            (Some("身份证号"), &["11010519491231002X"]),
+            (Some("证件号码"), &["E12345678", "11010519491231002X"]),
+            (Some("手机号"), &["13812345678"]),
+            (Some("电话"), &["010-88886666", "13812345678"]),
+            (Some("固定电话"), &["010-88886666"]),
+            (Some("电子邮箱"), &["a@qq.com"]),
+            (Some("住址"), &["北京市朝阳区建国路88号"]),
+            (Some("姓名"), &["张三"]),
+            (Some("QQ号"), &["10001"]),
+            (Some("微信号"), &["wxid_abc123"]),
+            (Some("IP地址"), &["192.168.1.1"]),
+            (Some("备注"), &["一些说明文字，没有个人信息的长文本"]),
+            (None, &["13812345678", "13912345678"]),
+            (Some("order_id"), &["A1", "B2"]),
+        ];
+        let mut checked = 0;
+        for (header, samples) in headers {
+            let column = r.profile_column(header, samples);
+            for value in values {
+                let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+                let mut scratch = Scratch::new();
+                r.find_in_field_with(&column, value, &mut scratch, &mut owned(&mut ours));
+                reference(&r, &column, value, &mut theirs);
+                assert_eq!(ours, theirs, "{header:?} {value:?}");
+                checked += usize::from(!ours.is_empty());
+            }
+        }
+        assert!(checked > 80, "{checked}");
+    }
 
     #[test]
     fn families_contain_their_members() {
