@@ -868,6 +868,7 @@ impl Recognizer {
 
 /// Whether a validated candidate is reported, given what its surroundings say, and if so with
 /// which context and confidence (the scale in the module docs of `recognize`).
+#[inline]
 fn judge(verdict: &validate::Verdict, near: Near) -> Option<(Context, f32)> {
     let k = verdict.kind;
     let valid = verdict.failed.is_none();

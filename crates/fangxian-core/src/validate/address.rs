@@ -203,6 +203,7 @@ impl Gazetteer {
     }
 
     /// The longest name that `text` starts with.
+    #[inline]
     fn longest_at(&self, text: &[u8]) -> Option<(&'static str, u32)> {
         let (key, k) = pair_key(text)?;
         let bit = pair_bit(key);
