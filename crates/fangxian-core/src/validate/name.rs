@@ -48,16 +48,41 @@ pub fn is_surname(s: &str) -> bool {
 
 /// [`is_surname`] of a [`pack`]ed string.
 fn is_packed_surname(p: u64) -> bool {
-    // Every surname is one or two characters: search them packed into integers (a 4 KB
-    // sorted array) rather than comparing strings, which showed in scan profiles.
-    static PACKED: OnceLock<Vec<u64>> = OnceLock::new();
-    let packed = PACKED.get_or_init(|| {
-        let mut v: Vec<u64> = surnames().iter().filter_map(|x| pack(x.surname)).collect();
-        v.sort_unstable();
-        v
+    // Every surname is one or two characters. Single characters of the Basic Multilingual Plane
+    // (nearly all surnames) are a bit each in an 8 KB bitmap; the rest (compound surnames,
+    // characters beyond the BMP) are packed into integers in a small sorted array. Both instead
+    // of comparing strings, and the bitmap instead of a binary search over every surname (which
+    // still showed in scan profiles).
+    struct Set {
+        bmp: Vec<u64>,
+        other: Vec<u64>,
+    }
+    static SET: OnceLock<Set> = OnceLock::new();
+    let set = SET.get_or_init(|| {
+        let mut set = Set {
+            bmp: vec![0; BMP / 64],
+            other: Vec::new(),
+        };
+        for p in surnames().iter().filter_map(|x| pack(x.surname)) {
+            match set.bmp.get_mut(p as usize / 64).filter(|_| p < BMP as u64) {
+                Some(word) => *word |= 1 << (p % 64),
+                None => set.other.push(p),
+            }
+        }
+        set.other.sort_unstable();
+        set
     });
-    packed.binary_search(&p).is_ok()
+    if p < BMP as u64 {
+        set.bmp
+            .get(p as usize / 64)
+            .is_some_and(|word| word & (1 << (p % 64)) != 0)
+    } else {
+        set.other.binary_search(&p).is_ok()
+    }
 }
+
+/// Code points of the Basic Multilingual Plane: the size of the single-character bitmap.
+const BMP: usize = 0x1_0000;
 
 /// One or two characters as one integer; `None` for other lengths.
 fn pack(s: &str) -> Option<u64> {
@@ -197,6 +222,35 @@ mod tests {
             if ours.is_some() {
                 proptest::prop_assert_eq!(a, b);
             }
+        }
+    }
+
+    /// The bitmap and the array answer like a search of every packed surname, for every
+    /// surname and for every BMP character and compound made of surname characters.
+    #[test]
+    fn packed_lookup_is_the_table() {
+        let mut all: Vec<u64> = surnames().iter().filter_map(|x| pack(x.surname)).collect();
+        all.sort_unstable();
+        let reference = |p: u64| all.binary_search(&p).is_ok();
+        let mut probes: Vec<u64> = all.clone();
+        probes.extend(
+            (0..0x1_0000u32)
+                .filter_map(char::from_u32)
+                .map(|c| pack_chars(c, None)),
+        );
+        let singles: Vec<char> = surnames()
+            .iter()
+            .filter_map(|x| x.surname.chars().next())
+            .take(60)
+            .collect();
+        for &a in &singles {
+            for &b in &singles {
+                probes.push(pack_chars(a, Some(b)));
+            }
+        }
+        probes.extend(['𠀀', '𪚥', '\u{10FFFF}'].map(|c| pack_chars(c, None)));
+        for p in probes {
+            assert_eq!(is_packed_surname(p), reference(p), "{p:#x}");
         }
     }
 
