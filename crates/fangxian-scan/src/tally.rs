@@ -204,10 +204,10 @@ impl BatchTally {
         self.category_records[c] += 1;
         self.class_records[cl] += 1;
 
-        let signature = hasher.hash_parts(&[
-            b"signature",
+        let signature = hasher.hash_kind(
+            SIGNATURE_CODE,
             &set_sum(&self.item_hashes, &mut self.scratch).to_le_bytes(),
-        ]);
+        );
         self.signature_records += 1;
         pending.push(
             NS_KEYS,
@@ -239,6 +239,9 @@ impl BatchTally {
         }
     }
 }
+
+/// The code record signatures are hashed under: no item type's ([`kind_code`] is an index).
+const SIGNATURE_CODE: u32 = u32::MAX;
 
 /// The code an item type's values are hashed under ([`KeyedHasher::hash_kind`]).
 fn kind_code(index: usize) -> u32 {
