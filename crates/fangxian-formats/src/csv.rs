@@ -14,6 +14,7 @@ pub(crate) struct CsvReader<'a> {
     input: Input<'a>,
     c: Common,
     rdr: Reader,
+    delimiter: u8,
     header_pending: bool,
     table: Arc<Table>,
     ends: Vec<usize>,
@@ -35,6 +36,7 @@ impl<'a> CsvReader<'a> {
             input,
             c,
             rdr: ReaderBuilder::new().delimiter(delimiter).build(),
+            delimiter,
             header_pending: header,
             table: Arc::new(Table::new("", None)),
             ends: vec![0; nends],
@@ -43,6 +45,39 @@ impl<'a> CsvReader<'a> {
             line: 0,
             skip_line: false,
         }
+    }
+
+    /// Splits the first buffered line when csv-core would read it as one record of plain
+    /// fields: the line is whole in the buffer, within the record limit, not empty, holds no
+    /// quote and no `\r` but one right before its `\n` (csv-core ends records at a lone `\r`
+    /// too), and has no more fields than `self.ends` holds. Such a line is exactly its bytes
+    /// cut at each delimiter, so it is cut with memchr (SIMD) and csv-core's byte-at-a-time
+    /// state machine, the largest cost of reading CSV, is skipped. Line breaks before the line
+    /// are skipped as csv-core skips them between records (blank lines, and the `\n` of a
+    /// CRLF that csv-core leaves after ending a record at its `\r`); csv-core is between
+    /// records here, so bypassing it changes none of its state.
+    ///
+    /// Leaves the end of each field within the line in `self.ends` and returns (line breaks
+    /// skipped, line length without the `\n`, fields); `None` sends the line to csv-core.
+    fn plain_line(&mut self) -> Option<(usize, usize, usize)> {
+        let data = self.input.data();
+        let skip = data
+            .iter()
+            .position(|&b| b != b'\n' && b != b'\r')
+            .unwrap_or(data.len());
+        let data = &data[skip..];
+        let nl = memchr::memchr(b'\n', &data[..data.len().min(self.c.max_record)])?;
+        let line = &data[..nl];
+        let text = line.strip_suffix(b"\r").unwrap_or(line);
+        if text.is_empty() || memchr::memchr2(b'"', b'\r', text).is_some() {
+            return None;
+        }
+        let mut fields = 0;
+        for end in memchr::memchr_iter(self.delimiter, text).chain(std::iter::once(text.len())) {
+            *self.ends.get_mut(fields)? = end;
+            fields += 1;
+        }
+        Some((skip, nl, fields))
     }
 
     fn skip_rest_of_line(&mut self) -> Result<(), Error> {
@@ -93,53 +128,68 @@ impl RecordSource for CsvReader<'_> {
             let mut pending = 0usize;
             let mut newlines = 0usize;
             let mut runaway = false;
-            loop {
-                if self.input.data().len() == pending && !at_eof {
-                    let got = self
-                        .input
-                        .fill()
-                        .map_err(|e| io_error(&self.c.source, self.input.pos(), "reading", e))?;
-                    at_eof = got == 0;
-                    continue;
+            if let Some((skip, line_len, fields)) = self.plain_line() {
+                // The common case, split without csv-core (see `plain_line`). Like csv-core,
+                // the fields go into the arena back to back, without their delimiters.
+                let line = &self.input.data()[skip..skip + line_len];
+                let text = line.strip_suffix(b"\r").unwrap_or(line);
+                let mut start = 0;
+                for (i, end) in self.ends[..fields].iter_mut().enumerate() {
+                    w.push_bytes(&text[start..*end]);
+                    start = *end + 1;
+                    *end -= i;
                 }
-                let data = &self.input.data()[pending..];
-                let out = w.spare(64 << 10);
-                let ends: &mut [usize] = if nends < self.ends.len() {
-                    &mut self.ends[nends..]
-                } else {
-                    &mut self.scratch[..]
-                };
-                let (res, nin, nout, nend) = self.rdr.read_record(data, out, ends);
-                newlines += memchr::memchr_iter(b'\n', &data[..nin]).count();
-                pending += nin;
-                w.advance(nout);
-                if nends < self.ends.len() {
-                    nends += nend;
-                }
-                if w.record_bytes() > self.c.max_record
-                    || pending > self.c.max_record
-                    || newlines > MAX_RECORD_LINES
-                {
-                    runaway = true;
-                    break;
-                }
-                match res {
-                    ReadRecordResult::InputEmpty => {}
-                    ReadRecordResult::OutputFull => {}
-                    ReadRecordResult::OutputEndsFull => {
-                        if self.ends.len() < self.c.max_fields {
-                            let grow = (self.ends.len() * 2).min(self.c.max_fields);
-                            self.ends.resize(grow, 0);
-                        } else {
-                            dropped_fields = true;
-                        }
+                nends = fields;
+                newlines = 1 + memchr::memchr_iter(b'\n', &self.input.data()[..skip]).count();
+                pending = skip + line_len + 1;
+            } else {
+                loop {
+                    if self.input.data().len() == pending && !at_eof {
+                        let got = self.input.fill().map_err(|e| {
+                            io_error(&self.c.source, self.input.pos(), "reading", e)
+                        })?;
+                        at_eof = got == 0;
+                        continue;
                     }
-                    ReadRecordResult::Record => break,
-                    ReadRecordResult::End => {
-                        self.input.consume(pending);
-                        self.done = true;
-                        w.abort();
-                        return Ok(false);
+                    let data = &self.input.data()[pending..];
+                    let out = w.spare(64 << 10);
+                    let ends: &mut [usize] = if nends < self.ends.len() {
+                        &mut self.ends[nends..]
+                    } else {
+                        &mut self.scratch[..]
+                    };
+                    let (res, nin, nout, nend) = self.rdr.read_record(data, out, ends);
+                    newlines += memchr::memchr_iter(b'\n', &data[..nin]).count();
+                    pending += nin;
+                    w.advance(nout);
+                    if nends < self.ends.len() {
+                        nends += nend;
+                    }
+                    if w.record_bytes() > self.c.max_record
+                        || pending > self.c.max_record
+                        || newlines > MAX_RECORD_LINES
+                    {
+                        runaway = true;
+                        break;
+                    }
+                    match res {
+                        ReadRecordResult::InputEmpty => {}
+                        ReadRecordResult::OutputFull => {}
+                        ReadRecordResult::OutputEndsFull => {
+                            if self.ends.len() < self.c.max_fields {
+                                let grow = (self.ends.len() * 2).min(self.c.max_fields);
+                                self.ends.resize(grow, 0);
+                            } else {
+                                dropped_fields = true;
+                            }
+                        }
+                        ReadRecordResult::Record => break,
+                        ReadRecordResult::End => {
+                            self.input.consume(pending);
+                            self.done = true;
+                            w.abort();
+                            return Ok(false);
+                        }
                     }
                 }
             }
