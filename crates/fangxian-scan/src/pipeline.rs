@@ -450,18 +450,30 @@ fn profile_table(
     // Samples by column name (header or JSON path) or, without names, by position.
     let mut named: Vec<(String, Vec<&str>)> = Vec::new();
     let mut positional: Vec<Vec<&str>> = Vec::new();
+    // The `named` slot of each header column, found once: comparing every field's name with
+    // every name seen was most of the cost of profiling a wide table.
+    let mut slot_of_column: Vec<Option<usize>> = Vec::new();
     for record in batch.records().filter(|r| r.table().name() == table) {
         for field in record.fields() {
             let value = field.value.trim();
             match (field.name, field.column) {
-                (Some(name), _) => {
-                    let slot = match named.iter().position(|(n, _)| n == name) {
+                (Some(name), column) => {
+                    let cached = column
+                        .and_then(|c| slot_of_column.get(c as usize).copied().flatten())
+                        .filter(|&i| named[i].0 == name);
+                    let slot = match cached.or_else(|| named.iter().position(|(n, _)| n == name)) {
                         Some(i) => i,
                         None => {
                             named.push((name.to_owned(), Vec::new()));
                             named.len() - 1
                         }
                     };
+                    if let Some(c) = column.map(|c| c as usize).filter(|&c| c < 4096) {
+                        if slot_of_column.len() <= c {
+                            slot_of_column.resize(c + 1, None);
+                        }
+                        slot_of_column[c] = Some(slot);
+                    }
                     let samples = &mut named[slot].1;
                     if samples.len() < PROFILE_SAMPLES && !value.is_empty() {
                         samples.push(value);
