@@ -61,7 +61,8 @@ pub struct Args {
     #[arg(long)]
     pub reveal: bool,
 
-    /// Worker threads [default: all cores].
+    /// Worker threads, and the most inputs read at once [default: all cores]. Findings and
+    /// counts do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 
