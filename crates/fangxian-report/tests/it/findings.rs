@@ -7,6 +7,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Float32Type, Int64Type};
 use arrow_array::Array;
 use fangxian_core::ItemKind;
+use fangxian_report::columnar::findings_schema;
 use fangxian_report::{partial_path, Error, FindingsWriter, Finished};
 use fangxian_scan::summary::{FindingRef, FindingRow, FINDINGS_SCHEMA};
 use fangxian_scan::FindingSink;
@@ -72,6 +73,9 @@ fn read_parquet(path: &Path) -> (Vec<FindingRow>, Vec<(String, Option<String>)>)
         })
         .unwrap_or_default();
     let schema = builder.schema().clone();
+    // Readers see exactly the declared Arrow schema: every string column Utf8 (not a dictionary
+    // or view type, whatever the writer does internally), nullability as declared.
+    assert_eq!(schema.fields(), findings_schema().fields());
     let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
     assert_eq!(
         names,
