@@ -188,6 +188,40 @@ fn interrupted_scan_keeps_a_valid_partial_file_under_another_name() {
     }
 }
 
+/// `value` carries no statistics (its min/max can prune nothing and cost two comparisons per
+/// finding); the columns that can prune keep theirs.
+#[test]
+fn parquet_statistics_only_where_they_can_prune() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("findings.parquet");
+    let want = rows(10_000);
+    let mut w = FindingsWriter::create(&path).unwrap();
+    push_all(&mut w, &want);
+    w.finish_complete().unwrap();
+    let meta = ParquetRecordBatchReaderBuilder::try_new(File::open(&path).unwrap())
+        .unwrap()
+        .metadata()
+        .clone();
+    let group = meta.row_group(0);
+    for chunk in group.columns() {
+        let name = chunk.column_path().string();
+        let stats = chunk.statistics();
+        if name == "value" {
+            assert!(stats.is_none(), "value has statistics: {stats:?}");
+        } else {
+            let stats = stats.unwrap_or_else(|| panic!("{name} lost its statistics"));
+            assert!(stats.min_bytes_opt().is_some(), "{name}: {stats:?}");
+        }
+    }
+    let source = group.column(0).statistics().unwrap();
+    assert_eq!(
+        source.min_bytes_opt(),
+        Some("a.zip!/b.tar.gz!/c.csv".as_bytes())
+    );
+    assert_eq!(source.max_bytes_opt(), Some("日志 \"q\"\n.txt".as_bytes()));
+    assert_eq!(read_parquet(&path).0, want);
+}
+
 #[test]
 fn failed_scan_leaves_nothing() {
     for ext in ["jsonl", "parquet"] {
