@@ -6,8 +6,8 @@
 //! |---|---|---|
 //! | `source` | Utf8 | dictionary-encoded by Parquet (few distinct values) |
 //! | `record` | Int64 | signed because Spark and Trino have no unsigned 64-bit type; plain |
-//! | `field` | Utf8, nullable | null for free text |
-//! | `type` | Utf8 | dictionary-encoded by Parquet |
+//! | `field` | Utf8, nullable | null for free text; plain |
+//! | `type` | Utf8 | plain |
 //! | `value` | Utf8 | plain (not dictionary) encoded, no statistics |
 //! | `valid` | Boolean | |
 //! | `confidence` | Float32 | |
@@ -16,7 +16,9 @@
 //! `fangxian.partial = true` when the scan was interrupted. Findings are collected into Arrow
 //! batches of [`BATCH_ROWS`] rows; Parquet row groups hold up to [`ROW_GROUP_ROWS`] rows, large
 //! enough for good compression and statistics, small enough to bound the encoder's memory.
-//! Compression is Snappy: fast, pure Rust, read by every engine.
+//! Compression is zstd at level [`ZSTD_LEVEL`], read by Spark, Trino, DuckDB, DataFusion,
+//! pyarrow and Polars. Against Snappy with dictionaries on every string column it costs 6% less
+//! CPU and 13% less disk on a dense 8.3 M-finding case (see `examples/parquet_replay.rs`).
 
 use std::io::{self, Write};
 use std::mem;
@@ -28,7 +30,7 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use fangxian_scan::summary::{FindingRef, FINDINGS_SCHEMA};
 use fangxian_scan::FindingSink;
 use parquet::arrow::ArrowWriter;
-use parquet::basic::Compression;
+use parquet::basic::{Compression, ZstdLevel};
 use parquet::errors::ParquetError;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
@@ -38,6 +40,8 @@ use parquet::schema::types::ColumnPath;
 pub const BATCH_ROWS: usize = 64 * 1024;
 /// Maximum rows per Parquet row group.
 pub const ROW_GROUP_ROWS: usize = 1024 * 1024;
+/// The zstd level of findings files: a fast (negative) level, quicker than Snappy here.
+pub const ZSTD_LEVEL: i32 = -1;
 /// The key-value metadata key holding the schema id.
 pub const SCHEMA_KEY: &str = "schema";
 /// The key-value metadata key set to `true` in an interrupted scan's findings.
@@ -88,12 +92,19 @@ impl<W: Write + Send> ParquetFindings<W> {
     pub fn new(out: W) -> Result<ParquetFindings<W>, ParquetError> {
         let schema = findings_schema();
         let props = WriterProperties::builder()
-            .set_compression(Compression::SNAPPY)
+            // zstd's fast level compresses 8.3 M dense findings with less CPU than Snappy and
+            // 13% smaller (its entropy coder packs the digits Snappy leaves as literals).
+            .set_compression(Compression::ZSTD(ZstdLevel::try_new(ZSTD_LEVEL)?))
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
             // Values and record numbers are nearly all distinct: a dictionary would only be
             // built to be abandoned (interning every value showed in scan profiles).
             .set_column_dictionary_enabled(ColumnPath::from("value"), false)
             .set_column_dictionary_enabled(ColumnPath::from("record"), false)
+            // `field` and `type` repeat from row to row, which zstd's matches absorb in plain
+            // pages nearly as well as a dictionary, without hashing every string into one. Long
+            // `source` paths still pay for their dictionary.
+            .set_column_dictionary_enabled(ColumnPath::from("field"), false)
+            .set_column_dictionary_enabled(ColumnPath::from("type"), false)
             // Min/max of `value` cost two string comparisons per finding (5% of the writer's
             // instructions) and can prune nothing: every page and row group holds unrelated
             // values spanning nearly the whole range. Parquet-rs computes them per value even

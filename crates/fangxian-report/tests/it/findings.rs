@@ -222,6 +222,36 @@ fn parquet_statistics_only_where_they_can_prune() {
     assert_eq!(read_parquet(&path).0, want);
 }
 
+/// Every column chunk is zstd-compressed; only `source` and `confidence` use a dictionary
+/// (`field` and `type` repetition is left to zstd, `value` and `record` are nearly distinct).
+#[test]
+fn parquet_compression_and_dictionaries() {
+    use parquet::basic::{Compression, Encoding};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("findings.parquet");
+    let mut w = FindingsWriter::create(&path).unwrap();
+    push_all(&mut w, &rows(10_000));
+    w.finish_complete().unwrap();
+    let meta = ParquetRecordBatchReaderBuilder::try_new(File::open(&path).unwrap())
+        .unwrap()
+        .metadata()
+        .clone();
+    for chunk in meta.row_group(0).columns() {
+        let name = chunk.column_path().string();
+        assert!(
+            matches!(chunk.compression(), Compression::ZSTD(_)),
+            "{name}: {:?}",
+            chunk.compression()
+        );
+        let dictionary = chunk.encodings().any(|e| e == Encoding::RLE_DICTIONARY);
+        assert_eq!(
+            dictionary,
+            matches!(name.as_str(), "source" | "confidence"),
+            "{name}"
+        );
+    }
+}
+
 #[test]
 fn failed_scan_leaves_nothing() {
     for ext in ["jsonl", "parquet"] {
