@@ -159,8 +159,6 @@ struct FindingBuf {
     rows: Vec<FindingSlot>,
     /// Findings of the batch, whether or not `rows` holds them.
     found: u64,
-    /// Keep `rows` (the sink wants findings).
-    keep_rows: bool,
 }
 
 struct FindingSlot {
@@ -258,7 +256,8 @@ pub fn scan(
         progress,
         keep_rows: sink.wants_findings(),
     };
-    let mut visitors: Vec<WalkVisitor<'_>> = Vec::with_capacity(walkers);
+    // What each walker met: (inputs, problems, problems not kept).
+    let mut met: Vec<WalkerReport> = Vec::with_capacity(walkers);
     let collected: Result<(), ScanError> = std::thread::scope(|scope| {
         let mut workers = Vec::with_capacity(threads);
         for _ in 0..threads {
@@ -292,7 +291,6 @@ pub fn scan(
                     inputs: Vec::new(),
                     problems: Vec::new(),
                     problems_dropped: 0,
-                    cancelled: false,
                 };
                 let (walker, queue) = (&walker, &queue);
                 scope.spawn(move || {
@@ -306,24 +304,28 @@ pub fn scan(
                         visitor.batches = 0;
                         if let Err(FormatError::Cancelled) = walker.read_input(input, &mut visitor)
                         {
-                            visitor.cancelled = true;
-                            // The other walkers stop at their next batch.
+                            // Interrupted, or the workers or collector stopped: the scan is
+                            // partial, and the other walkers stop at their next batch.
                             progress.cancel.store(true, Ordering::Relaxed);
                             break;
                         }
                     }
-                    // Dropping the walker's channels lets the workers, then the collector,
-                    // finish once every walker has.
-                    drop(std::mem::replace(&mut visitor.work_tx, bounded(1).0));
-                    drop(std::mem::replace(&mut visitor.done_tx, bounded(1).0));
-                    visitor
+                    // The rest of the visitor, its channels included, is dropped here: once
+                    // every walker has, the workers and then the collector finish.
+                    let WalkVisitor {
+                        inputs,
+                        problems,
+                        problems_dropped,
+                        ..
+                    } = visitor;
+                    (inputs, problems, problems_dropped)
                 })
             })
             .collect();
         drop(work_tx);
         drop(done_tx);
         for w in walker_threads {
-            visitors.push(w.join().map_err(|e| ScanError::Worker(panic_message(&e)))?);
+            met.push(w.join().map_err(|e| ScanError::Worker(panic_message(&e)))?);
         }
         for w in workers {
             w.join()
@@ -335,16 +337,16 @@ pub fn scan(
     });
     collected?;
 
-    let cancelled = visitors.iter().any(|v| v.cancelled) || progress.cancel.load(Ordering::Relaxed);
+    let cancelled = progress.cancel.load(Ordering::Relaxed);
     let mut summary = tally.summarize(&sets.count(threads)?);
     // Inputs and problems in input order, whichever walker met them.
     let mut inputs: Vec<(u64, InputInfo)> = Vec::new();
     let mut problems: Vec<(u64, Problem)> = Vec::new();
     let mut problems_dropped = 0;
-    for v in visitors {
-        inputs.extend(v.inputs);
-        problems.extend(v.problems);
-        problems_dropped += v.problems_dropped;
+    for (walker_inputs, walker_problems, dropped) in met {
+        inputs.extend(walker_inputs);
+        problems.extend(walker_problems);
+        problems_dropped += dropped;
     }
     inputs.sort_by_key(|(index, _)| *index);
     problems.sort_by_key(|(index, _)| *index);
@@ -405,8 +407,11 @@ struct WalkVisitor<'a> {
     /// Problems met, by input index.
     problems: Vec<(u64, Problem)>,
     problems_dropped: u64,
-    cancelled: bool,
 }
+
+/// What a walker thread hands back: the inputs it read and the problems it met, each with its
+/// input's index, and how many problems it could not keep.
+type WalkerReport = (Vec<(u64, InputInfo)>, Vec<(u64, Problem)>, u64);
 
 impl WalkVisitor<'_> {
     fn problem(&mut self, problem: Problem) {
@@ -524,7 +529,6 @@ impl Visitor for WalkVisitor<'_> {
         let mut last_bytes = 0u64;
         loop {
             if self.progress.cancel.load(Ordering::Relaxed) {
-                self.cancelled = true;
                 return Err(FormatError::Cancelled);
             }
             let mut batch = match self.spare.take() {
@@ -657,17 +661,19 @@ struct CoordinateField {
     name: Option<(u32, u32)>,
 }
 
-/// Records one finding of the current record in the batch's arena.
+/// Records one finding of the current record in the batch's arena, and as a finding row when
+/// `keep_rows` (the sink wants findings).
 fn keep_finding(
     findings: &mut FindingBuf,
     items: &mut Vec<PendingItem>,
+    keep_rows: bool,
     record: u64,
     field: Option<(u32, u32)>,
     f: &Finding<'_>,
 ) {
     let value = findings.push_str(f.value);
     findings.found += 1;
-    if findings.keep_rows {
+    if keep_rows {
         findings.rows.push(FindingSlot {
             record,
             field,
@@ -734,7 +740,6 @@ impl Worker<'_> {
     fn process(&mut self, work: Work) -> Result<Done, DedupError> {
         let mut tally = BatchTally::new();
         let mut findings = self.spare.try_recv().unwrap_or_default();
-        findings.keep_rows = self.keep_rows;
         let source = work.batch.source();
         for record in work.batch.records() {
             let table = work.tables.get(record.table_index());
@@ -781,7 +786,7 @@ impl Worker<'_> {
         table: Option<&TableProfile>,
         findings: &mut FindingBuf,
     ) -> bool {
-        let recognizer = self.recognizer;
+        let (recognizer, keep_rows) = (self.recognizer, self.keep_rows);
         let index = record.index();
         let mut empty = true;
         self.items.clear();
@@ -830,7 +835,7 @@ impl Worker<'_> {
                 if field_name.is_none() {
                     field_name = field.name.map(|n| findings.push_str(n));
                 }
-                keep_finding(findings, items, index, field_name, f);
+                keep_finding(findings, items, keep_rows, index, field_name, f);
             };
             match profile {
                 Some(p) => {
@@ -856,7 +861,7 @@ impl Worker<'_> {
             recognizer.find_gps_in_fields_with(&pairs, &mut self.scratch, &mut |f: &Finding<
                 '_,
             >| {
-                keep_finding(findings, items, index, lat_name, f);
+                keep_finding(findings, items, keep_rows, index, lat_name, f);
             });
         }
         empty
