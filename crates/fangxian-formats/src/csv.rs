@@ -26,6 +26,20 @@ pub(crate) struct CsvReader<'a> {
     skip_line: bool,
 }
 
+/// A line [`CsvReader::plain_line`] splits without csv-core, within the buffered input.
+struct PlainLine {
+    /// Where the line starts (after the line breaks skipped before it).
+    start: usize,
+    /// Length of its text, without the `\r\n` or `\n`.
+    text_len: usize,
+    /// Bytes consumed, through the line's `\n`.
+    consumed: usize,
+    /// Line breaks consumed.
+    newlines: usize,
+    /// Fields, their ends in `CsvReader::ends`.
+    fields: usize,
+}
+
 /// A quoted field spanning more line breaks than this is taken for an unterminated quote.
 const MAX_RECORD_LINES: usize = 10_000;
 
@@ -57,17 +71,20 @@ impl<'a> CsvReader<'a> {
     /// CRLF that csv-core leaves after ending a record at its `\r`); csv-core is between
     /// records here, so bypassing it changes none of its state.
     ///
-    /// Leaves the end of each field within the line in `self.ends` and returns (line breaks
-    /// skipped, line length without the `\n`, fields); `None` sends the line to csv-core.
-    fn plain_line(&mut self) -> Option<(usize, usize, usize)> {
+    /// Leaves the end of each field within the line in `self.ends`; `None` sends the line to
+    /// csv-core.
+    fn plain_line(&mut self) -> Option<PlainLine> {
         let data = self.input.data();
-        let skip = data
+        let start = data
             .iter()
             .position(|&b| b != b'\n' && b != b'\r')
             .unwrap_or(data.len());
-        let data = &data[skip..];
-        let nl = memchr::memchr(b'\n', &data[..data.len().min(self.c.max_record)])?;
-        let line = &data[..nl];
+        let nl = start
+            + memchr::memchr(
+                b'\n',
+                &data[start..data.len().min(start + self.c.max_record)],
+            )?;
+        let line = &data[start..nl];
         let text = line.strip_suffix(b"\r").unwrap_or(line);
         if text.is_empty() || memchr::memchr2(b'"', b'\r', text).is_some() {
             return None;
@@ -77,7 +94,13 @@ impl<'a> CsvReader<'a> {
             *self.ends.get_mut(fields)? = end;
             fields += 1;
         }
-        Some((skip, nl, fields))
+        Some(PlainLine {
+            start,
+            text_len: text.len(),
+            consumed: nl + 1,
+            newlines: 1 + memchr::memchr_iter(b'\n', &data[..start]).count(),
+            fields,
+        })
     }
 
     fn skip_rest_of_line(&mut self) -> Result<(), Error> {
@@ -128,20 +151,19 @@ impl RecordSource for CsvReader<'_> {
             let mut pending = 0usize;
             let mut newlines = 0usize;
             let mut runaway = false;
-            if let Some((skip, line_len, fields)) = self.plain_line() {
+            if let Some(line) = self.plain_line() {
                 // The common case, split without csv-core (see `plain_line`). Like csv-core,
                 // the fields go into the arena back to back, without their delimiters.
-                let line = &self.input.data()[skip..skip + line_len];
-                let text = line.strip_suffix(b"\r").unwrap_or(line);
+                let text = &self.input.data()[line.start..line.start + line.text_len];
                 let mut start = 0;
-                for (i, end) in self.ends[..fields].iter_mut().enumerate() {
+                for (i, end) in self.ends[..line.fields].iter_mut().enumerate() {
                     w.push_bytes(&text[start..*end]);
                     start = *end + 1;
                     *end -= i;
                 }
-                nends = fields;
-                newlines = 1 + memchr::memchr_iter(b'\n', &self.input.data()[..skip]).count();
-                pending = skip + line_len + 1;
+                nends = line.fields;
+                newlines = line.newlines;
+                pending = line.consumed;
             } else {
                 loop {
                     if self.input.data().len() == pending && !at_eof {
