@@ -301,23 +301,21 @@ pub fn validate(raw: &str, canon: &mut String) -> Option<Verdict> {
     let (mut divisions, mut token, mut cjk_outside) = (0usize, false, 0usize);
     let mut at = 0;
     while at < bytes.len() {
-        if divisions < MAX_DIVISIONS {
-            if let Some((name, _)) = g.longest_at(&bytes[at..]) {
-                divisions += 1;
-                at += name.len();
-                if (token && divisions >= 1) || (divisions >= 2 && cjk_outside >= 2) {
-                    return Some(Verdict::pass(ItemKind::Address));
-                }
-                continue;
-            }
+        let division = (divisions < MAX_DIVISIONS)
+            .then(|| g.longest_at(&bytes[at..]))
+            .flatten();
+        if let Some((name, _)) = division {
+            divisions += 1;
+            at += name.len();
+        } else {
+            let c = canon[at..].chars().next()?;
+            token |= token_at(c, &canon[at..]);
+            cjk_outside += usize::from(is_cjk(c));
+            at += c.len_utf8();
         }
-        let c = canon[at..].chars().next()?;
-        token |= token_at(c, &canon[at..]);
-        cjk_outside += usize::from(is_cjk(c));
         if (token && divisions >= 1) || (divisions >= 2 && cjk_outside >= 2) {
             return Some(Verdict::pass(ItemKind::Address));
         }
-        at += c.len_utf8();
     }
     None
 }
