@@ -15,6 +15,21 @@ fn fangxian(args: &[&str], cwd: &Path) -> Output {
         .expect("run fangxian")
 }
 
+/// Asserts that a run exited with `code`, showing its stderr otherwise.
+fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The JSON file at `path`.
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
 fn write(path: &Path, bytes: &[u8]) {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).unwrap();
@@ -45,7 +60,7 @@ fn summary_of(dir: &Path, args: &[&str]) -> Value {
         "scan failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&std::fs::read(dir.join("s.json")).unwrap()).unwrap()
+    read_json(&dir.join("s.json"))
 }
 
 fn findings_of(dir: &Path) -> Vec<Value> {
@@ -130,12 +145,7 @@ fn same_counts_through_gzip_zip_and_stdin() {
         .stdin(std::fs::File::open(dir.path().join("plain/hotel.csv")).unwrap())
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let stdin: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(plain["records"], stdin["records"]);
     assert_eq!(plain["persons"], stdin["persons"]);
@@ -171,12 +181,7 @@ fn default_case_folder_holds_all_outputs_and_exit_codes_say_found() {
         b"no personal data here\njust words\n",
     );
     let out = fangxian(&["scan", "hotel.csv"], dir.path());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let case = dir.path().join("fangxian-out");
     for name in ["findings.parquet", "summary.json", "report.html"] {
         let meta = std::fs::metadata(case.join(name)).unwrap_or_else(|_| panic!("{name} missing"));
@@ -197,14 +202,8 @@ fn default_case_folder_holds_all_outputs_and_exit_codes_say_found() {
 
     // Scanning the folder that holds the case folder does not read the case folder.
     let again = fangxian(&["scan", "."], dir.path());
-    assert_eq!(
-        again.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&again.stderr)
-    );
-    let s: Value =
-        serde_json::from_slice(&std::fs::read(case.join("summary.json")).unwrap()).unwrap();
+    assert_exit(&again, 0);
+    let s = read_json(&case.join("summary.json"));
     let sources: Vec<&str> = s["inputs"]
         .as_array()
         .unwrap()
@@ -294,12 +293,7 @@ fn ctrl_c_stops_cleanly_and_marks_outputs_partial() {
     assert!(killed.success());
     let out = child.wait_with_output().unwrap();
     feeder.join().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 2);
     let case = dir.path().join("case");
     assert!(
         case.join("findings.partial.parquet").is_file(),
@@ -309,8 +303,7 @@ fn ctrl_c_stops_cleanly_and_marks_outputs_partial() {
         !case.join("findings.parquet").exists(),
         "no complete-looking findings file"
     );
-    let s: Value =
-        serde_json::from_slice(&std::fs::read(case.join("summary.json")).unwrap()).unwrap();
+    let s = read_json(&case.join("summary.json"));
     assert_eq!(s["partial"], true);
     assert!(s["records"]["total"].as_u64().unwrap() > 0);
     let html = std::fs::read_to_string(case.join("report.html")).unwrap();
@@ -337,15 +330,8 @@ fn facts_put_the_legal_assessment_into_summary_and_report() {
         ],
         dir.path(),
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let s: Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("case/summary.json")).unwrap())
-            .unwrap();
+    assert_exit(&out, 0);
+    let s = read_json(&dir.path().join("case/summary.json"));
     let a = &s["assessment"];
     assert_eq!(a["schema"], "fangxian.assessment/1");
     // Insider gains of 3,000 yuan reach half of the 5,000-yuan standard (art. 5(1)(7)–(8)).
@@ -386,14 +372,8 @@ fn summary_only_scan_counts_the_same() {
         &["scan", examples, "--summary", "only.json", "-q"],
         dir.path(),
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let only: Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("only.json")).unwrap()).unwrap();
+    assert_exit(&out, 0);
+    let only = read_json(&dir.path().join("only.json"));
     for key in [
         "records",
         "persons",
