@@ -5,7 +5,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use fangxian_scan::summary::FindingRef;
+use fangxian_scan::summary::{Chunk, ChunkEncoder, FindingRef};
 use fangxian_scan::FindingSink;
 
 use crate::atomic::{partial_path, AtomicFile};
@@ -174,6 +174,36 @@ impl FindingsWriter {
         }
     }
 
+    /// Encodes row groups on this many threads (Parquet output only; see
+    /// [`ParquetFindings::encoder_threads`]).
+    #[must_use]
+    pub fn encoder_threads(mut self, threads: usize) -> FindingsWriter {
+        self.inner = match self.inner.take() {
+            Some(Inner::Parquet(w)) => Some(Inner::Parquet(Box::new(w.encoder_threads(threads)))),
+            other => other,
+        };
+        self
+    }
+
+    /// Adds the findings of a chunk made by this writer's [`FindingSink::chunk_encoder`].
+    pub fn write_chunk(&mut self, chunk: Chunk) -> Result<(), Error> {
+        let path = &self.path;
+        let rows = chunk.rows;
+        let result = match self.inner.as_mut() {
+            Some(Inner::JsonlFile(w)) => w.push_chunk(chunk).map_err(|e| Error::io(path, e)),
+            Some(Inner::Stdout(w)) => w.push_chunk(chunk).map_err(|e| Error::io(path, e)),
+            Some(Inner::Parquet(w)) => w.push_chunk(chunk).map_err(|source| Error::Parquet {
+                path: path.clone(),
+                source,
+            }),
+            None => Err(Error::Finished { path: path.clone() }),
+        };
+        if result.is_ok() {
+            self.rows += rows;
+        }
+        result
+    }
+
     /// Adds one finding.
     pub fn write(&mut self, f: &FindingRef<'_>) -> Result<(), Error> {
         let path = &self.path;
@@ -199,5 +229,15 @@ impl FindingSink for FindingsWriter {
     }
     fn finish(&mut self) -> io::Result<()> {
         self.finish_complete().map(drop).map_err(Error::into_io)
+    }
+    fn chunk_encoder(&self) -> Option<Box<dyn ChunkEncoder>> {
+        match self.inner.as_ref()? {
+            Inner::JsonlFile(w) => w.chunk_encoder(),
+            Inner::Stdout(w) => w.chunk_encoder(),
+            Inner::Parquet(w) => FindingSink::chunk_encoder(w.as_ref()),
+        }
+    }
+    fn push_chunk(&mut self, chunk: Chunk) -> io::Result<()> {
+        self.write_chunk(chunk).map_err(Error::into_io)
     }
 }

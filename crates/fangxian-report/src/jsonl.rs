@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use fangxian_scan::summary::FindingRef;
+use fangxian_scan::summary::{Chunk, ChunkEncoder, FindingRef};
 use fangxian_scan::FindingSink;
 
 /// Buffer size before a flush to the underlying writer.
@@ -49,6 +49,22 @@ impl<W: Write> JsonlFindings<W> {
         Ok(())
     }
 
+    /// Writes the lines of a chunk made by a [`JsonlChunkEncoder`], after every finding written
+    /// before.
+    ///
+    /// # Errors
+    /// When writing fails, or the chunk was made by another kind of encoder.
+    pub fn push_chunk(&mut self, chunk: Chunk) -> io::Result<()> {
+        let lines = chunk
+            .data
+            .downcast::<Vec<u8>>()
+            .map_err(|_| io::Error::other("a findings chunk not made by a JSON Lines encoder"))?;
+        self.drain()?;
+        self.out.write_all(&lines)?;
+        self.rows += chunk.rows;
+        Ok(())
+    }
+
     /// Writes the buffered lines to the writer and flushes it.
     pub fn flush(&mut self) -> io::Result<()> {
         self.drain()?;
@@ -78,6 +94,36 @@ impl<W: Write + Send> FindingSink for JsonlFindings<W> {
     }
     fn finish(&mut self) -> io::Result<()> {
         self.flush()
+    }
+    fn chunk_encoder(&self) -> Option<Box<dyn ChunkEncoder>> {
+        Some(Box::new(JsonlChunkEncoder))
+    }
+    fn push_chunk(&mut self, chunk: Chunk) -> io::Result<()> {
+        JsonlFindings::push_chunk(self, chunk)
+    }
+}
+
+/// Encodes batches of findings into JSON lines on a scan worker thread, for
+/// [`JsonlFindings::push_chunk`].
+#[derive(Debug, Default)]
+pub struct JsonlChunkEncoder;
+
+impl ChunkEncoder for JsonlChunkEncoder {
+    fn encode(
+        &mut self,
+        findings: &mut dyn ExactSizeIterator<Item = FindingRef<'_>>,
+    ) -> io::Result<Chunk> {
+        // About 120 bytes per line; one allocation per batch, handed to the writer.
+        let mut lines = Vec::with_capacity(findings.len() * 128);
+        let mut rows = 0;
+        for f in findings {
+            encode_line(&mut lines, &f);
+            rows += 1;
+        }
+        Ok(Chunk {
+            rows,
+            data: Box::new(lines),
+        })
     }
 }
 

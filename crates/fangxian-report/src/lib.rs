@@ -51,10 +51,10 @@ pub mod terminal;
 mod text;
 
 pub use atomic::{partial_path, write_atomic, AtomicFile};
-pub use columnar::ParquetFindings;
+pub use columnar::{ParquetChunkEncoder, ParquetFindings};
 pub use error::Error;
 pub use findings::{FindingsFormat, FindingsWriter, Finished};
 pub use html::{render_html, write_report_html, HtmlOptions};
-pub use jsonl::JsonlFindings;
+pub use jsonl::{JsonlChunkEncoder, JsonlFindings};
 pub use summary_json::{summary_json, write_summary_json};
 pub use terminal::{render_terminal, TerminalOptions};

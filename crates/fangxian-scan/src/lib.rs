@@ -18,4 +18,4 @@ pub mod pipeline;
 pub mod summary;
 pub mod tally;
 
-pub use summary::{FindingRow, FindingSink, Summary};
+pub use summary::{Chunk, ChunkEncoder, FindingRow, FindingSink, Summary};

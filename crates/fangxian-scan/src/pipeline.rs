@@ -3,7 +3,8 @@
 //! ```text
 //!  M walkers  ──bounded──▶  N workers  ──bounded──▶  collector
 //!  read inputs,            recognise, tally,        order, write findings,
-//!  profile tables          de-duplicate             merge tallies
+//!  profile tables          de-duplicate,            merge tallies
+//!                          encode findings
 //!      ◀─────────── recycled batches (one pool per walker) ───────────
 //! ```
 //!
@@ -14,9 +15,11 @@
 //! has a fixed pool of batches, so memory stays bounded whatever the input size
 //! (back-pressure: a walker waits for a recycled batch). Workers run the recognizers, count
 //! each record into a [`BatchTally`] and insert its hashes into the shared exact distinct sets.
-//! The collector restores input order — input by input, batch by batch — so findings files
-//! are deterministic whatever the threads, writes findings, merges tallies, and returns each
-//! batch to its walker's pool. Per-walker pools are what keep this free of deadlock: the
+//! When the sink offers a [`ChunkEncoder`], each worker also encodes its batch's findings
+//! (into Arrow arrays or JSON lines), so that the costly part of writing them runs on every
+//! core. The collector restores input order — input by input, batch by batch — so findings
+//! files are deterministic whatever the threads, hands findings or chunks to the sink, merges
+//! tallies, and returns each batch to its walker's pool. Per-walker pools are what keep this free of deadlock: the
 //! walker of the earliest unfinished input never waits for batches the collector is holding
 //! back for later inputs.
 
@@ -36,8 +39,10 @@ use fangxian_formats::{
     TopInput, Visitor, Walker, Warning,
 };
 
-use crate::dedup::{DedupError, DistinctSets, KeyedHasher, Pending};
-use crate::summary::{FindingRef, FindingSink, InputInfo, Method, Problem, Summary};
+use crate::dedup::{DistinctSets, KeyedHasher, Pending};
+use crate::summary::{
+    Chunk, ChunkEncoder, FindingRef, FindingSink, InputInfo, Method, Problem, Summary,
+};
 use crate::tally::{BatchTally, RecordItem, Tally, NAMESPACES};
 
 /// Values sampled per column to profile it.
@@ -150,6 +155,9 @@ struct Done {
     batch: RecordBatch,
     tally: BatchTally,
     findings: FindingBuf,
+    /// The batch's findings as encoded by the sink's [`ChunkEncoder`] on the worker, when the
+    /// sink has one (then `findings.rows` is empty).
+    chunk: Option<Chunk>,
 }
 
 /// The findings of one batch, in one arena.
@@ -179,6 +187,19 @@ impl FindingBuf {
 
     fn get(&self, (start, end): (u32, u32)) -> &str {
         &self.text[start as usize..end as usize]
+    }
+
+    /// The batch's finding rows, in order.
+    fn refs<'a>(&'a self, source: &'a str) -> impl ExactSizeIterator<Item = FindingRef<'a>> {
+        self.rows.iter().map(move |row| FindingRef {
+            source,
+            record: row.record,
+            field: row.field.map(|f| self.get(f)),
+            kind: row.kind,
+            value: self.get(row.value),
+            valid: row.valid,
+            confidence: row.confidence,
+        })
     }
 }
 
@@ -265,7 +286,12 @@ pub fn scan(
             let tx = done_tx.clone();
             let spare = spare_rx.clone();
             let shared = &shared;
-            workers.push(scope.spawn(move || worker(shared, &rx, &tx, &spare)));
+            let encoder = if shared.keep_rows {
+                sink.chunk_encoder()
+            } else {
+                None
+            };
+            workers.push(scope.spawn(move || worker(shared, encoder, &rx, &tx, &spare)));
         }
         drop(work_rx);
         drop(spare_rx);
@@ -734,10 +760,12 @@ struct Worker<'r> {
     spare: Receiver<FindingBuf>,
     /// The sink wants finding rows.
     keep_rows: bool,
+    /// The sink's encoder for this thread, when it takes findings as chunks.
+    encoder: Option<Box<dyn ChunkEncoder>>,
 }
 
 impl Worker<'_> {
-    fn process(&mut self, work: Work) -> Result<Done, DedupError> {
+    fn process(&mut self, work: Work) -> Result<Done, ScanError> {
         let mut tally = BatchTally::new();
         let mut findings = self.spare.try_recv().unwrap_or_default();
         let source = work.batch.source();
@@ -769,12 +797,23 @@ impl Worker<'_> {
             }
         }
         self.sets.insert(&mut self.pending)?;
+        let chunk = match self.encoder.as_mut() {
+            Some(encoder) if !findings.rows.is_empty() => {
+                let chunk = encoder
+                    .encode(&mut findings.refs(source))
+                    .map_err(ScanError::Sink)?;
+                findings.rows.clear();
+                Some(chunk)
+            }
+            _ => None,
+        };
         Ok(Done {
             seq: work.seq,
             walker: work.walker,
             batch: work.batch,
             tally,
             findings,
+            chunk,
         })
     }
 
@@ -872,6 +911,7 @@ impl Worker<'_> {
 /// de-duplicate its hashes into the shared distinct sets.
 fn worker(
     shared: &WorkerShared<'_>,
+    encoder: Option<Box<dyn ChunkEncoder>>,
     rx: &Receiver<Work>,
     tx: &Sender<ToCollector>,
     spare: &Receiver<FindingBuf>,
@@ -896,14 +936,15 @@ fn worker(
         sets,
         spare: spare.clone(),
         keep_rows,
+        encoder,
     };
     for work in rx {
         let done = match state.process(work) {
             Ok(done) => done,
             Err(e) => {
-                // Stop the walk: the counts can no longer be exact.
+                // Stop the walk: the counts can no longer be exact, or findings are lost.
                 progress.cancel.store(true, Ordering::Relaxed);
-                return Err(e.into());
+                return Err(e);
             }
         };
         if tx.send(ToCollector::Done(Box::new(done))).is_err() {
@@ -935,18 +976,11 @@ fn collect(
     // Batch counts of inputs read in full, by input.
     let mut ends: HashMap<u64, u64> = HashMap::new();
     let mut deliver = |done: Done| -> Result<(), ScanError> {
-        let source = done.batch.source();
-        for row in &done.findings.rows {
-            sink.push(&FindingRef {
-                source,
-                record: row.record,
-                field: row.field.map(|f| done.findings.get(f)),
-                kind: row.kind,
-                value: done.findings.get(row.value),
-                valid: row.valid,
-                confidence: row.confidence,
-            })
-            .map_err(ScanError::Sink)?;
+        if let Some(chunk) = done.chunk {
+            sink.push_chunk(chunk).map_err(ScanError::Sink)?;
+        }
+        for finding in done.findings.refs(done.batch.source()) {
+            sink.push(&finding).map_err(ScanError::Sink)?;
         }
         progress
             .items

@@ -68,6 +68,11 @@ impl FindingRef<'_> {
 }
 
 /// Where findings go (a JSONL or Parquet writer, a test vector). Called from one writer thread.
+///
+/// A sink takes findings one at a time ([`FindingSink::push`]), or, when it offers a
+/// [`ChunkEncoder`], as chunks its encoders made on the scan's worker threads
+/// ([`FindingSink::push_chunk`]). Encoding is most of what writing findings costs; done on
+/// the workers it uses every core instead of the one thread that writes in order.
 pub trait FindingSink: Send {
     /// Takes one finding.
     fn push(&mut self, finding: &FindingRef<'_>) -> std::io::Result<()>;
@@ -77,6 +82,50 @@ pub trait FindingSink: Send {
     /// not build finding rows for it at all.
     fn wants_findings(&self) -> bool {
         true
+    }
+    /// An encoder for one worker thread, or `None` (the default) when the sink takes findings
+    /// only one at a time. Each call returns a new encoder.
+    fn chunk_encoder(&self) -> Option<Box<dyn ChunkEncoder>> {
+        None
+    }
+    /// Takes a chunk made by one of this sink's [`ChunkEncoder`]s. Chunks arrive in the order
+    /// of the findings they hold, and may be interleaved with [`FindingSink::push`] calls.
+    ///
+    /// # Errors
+    /// The default, for sinks without encoders, fails: such a sink is never given chunks.
+    fn push_chunk(&mut self, chunk: Chunk) -> std::io::Result<()> {
+        let _ = chunk;
+        Err(std::io::Error::other("this findings sink takes no chunks"))
+    }
+}
+
+/// Turns a batch of findings into a [`Chunk`] for the [`FindingSink`] that made the encoder.
+/// Runs on a scan worker thread, one encoder per thread.
+pub trait ChunkEncoder: Send {
+    /// Encodes `findings` (one batch's, in order) into one chunk.
+    ///
+    /// # Errors
+    /// When the findings cannot be encoded.
+    fn encode(
+        &mut self,
+        findings: &mut dyn ExactSizeIterator<Item = FindingRef<'_>>,
+    ) -> std::io::Result<Chunk>;
+}
+
+/// Findings encoded by a [`ChunkEncoder`]: opaque to the scan, read only by the sink whose
+/// encoder made it.
+pub struct Chunk {
+    /// Findings in the chunk.
+    pub rows: u64,
+    /// The encoded form, whatever the sink chose.
+    pub data: Box<dyn std::any::Any + Send>,
+}
+
+impl std::fmt::Debug for Chunk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Chunk")
+            .field("rows", &self.rows)
+            .finish_non_exhaustive()
     }
 }
 

@@ -6,7 +6,8 @@ use std::path::Path;
 use fangxian_core::recognize::Recognizer;
 use fangxian_formats::Limits;
 use fangxian_scan::pipeline::{scan, Progress, ScanOptions};
-use fangxian_scan::{FindingRow, Summary};
+use fangxian_scan::summary::FindingRef;
+use fangxian_scan::{Chunk, ChunkEncoder, FindingRow, FindingSink, Summary};
 
 /// A customer table of `rows` rows; values depend on `seed`, and persons repeat across files.
 fn table(seed: u32, rows: u32) -> String {
@@ -49,7 +50,56 @@ fn write(path: &Path, bytes: &[u8]) {
     std::fs::write(path, bytes).unwrap();
 }
 
+/// A sink that takes findings as chunks its encoders made on the workers, as the Parquet and
+/// JSON Lines writers do; each chunk is a vector of rows.
+#[derive(Default)]
+struct Chunked {
+    rows: Vec<FindingRow>,
+    chunks: u64,
+}
+
+struct RowEncoder;
+
+impl ChunkEncoder for RowEncoder {
+    fn encode(
+        &mut self,
+        findings: &mut dyn ExactSizeIterator<Item = FindingRef<'_>>,
+    ) -> std::io::Result<Chunk> {
+        let rows: Vec<FindingRow> = findings.map(|f| f.to_row()).collect();
+        Ok(Chunk {
+            rows: rows.len() as u64,
+            data: Box::new(rows),
+        })
+    }
+}
+
+impl FindingSink for Chunked {
+    fn push(&mut self, finding: &FindingRef<'_>) -> std::io::Result<()> {
+        self.rows.push(finding.to_row());
+        Ok(())
+    }
+    fn finish(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn chunk_encoder(&self) -> Option<Box<dyn ChunkEncoder>> {
+        Some(Box::new(RowEncoder))
+    }
+    fn push_chunk(&mut self, chunk: Chunk) -> std::io::Result<()> {
+        let rows = chunk.data.downcast::<Vec<FindingRow>>().unwrap();
+        assert_eq!(chunk.rows, rows.len() as u64);
+        self.rows.extend(*rows);
+        self.chunks += 1;
+        Ok(())
+    }
+}
+
 fn run(dir: &Path, threads: usize) -> (Summary, Vec<FindingRow>) {
+    let mut findings: Vec<FindingRow> = Vec::new();
+    let summary = run_into(dir, threads, &mut findings);
+    (summary, findings)
+}
+
+fn run_into(dir: &Path, threads: usize, sink: &mut dyn FindingSink) -> Summary {
     let options = ScanOptions {
         threads,
         // Small batches: every input spans many, so batches of several inputs interleave.
@@ -57,19 +107,18 @@ fn run(dir: &Path, threads: usize) -> (Summary, Vec<FindingRow>) {
         hash_key: Some((3, 4)),
         ..ScanOptions::default()
     };
-    let mut findings: Vec<FindingRow> = Vec::new();
     let mut summary = scan(
         &[dir.to_path_buf()],
         &options,
         &Recognizer::new(),
-        &mut findings,
+        sink,
         &Progress::default(),
     )
     .unwrap();
     summary.method.threads = 0;
     summary.method.started = String::new();
     summary.method.elapsed_seconds = 0.0;
-    (summary, findings)
+    summary
 }
 
 #[test]
@@ -109,6 +158,20 @@ fn findings_and_counts_do_not_depend_on_the_number_of_readers() {
             many_findings == one_findings,
             "findings with {threads} threads differ ({} vs {})",
             many_findings.len(),
+            one_findings.len()
+        );
+    }
+    // A sink whose encoders run on the workers gets the same findings, in the same order,
+    // as chunks (one per batch that has findings).
+    for threads in [1, 3] {
+        let mut chunked = Chunked::default();
+        let summary = run_into(root, threads, &mut chunked);
+        assert_eq!(summary, one, "summary with chunks and {threads} threads");
+        assert!(chunked.chunks > 50, "{} chunks", chunked.chunks);
+        assert!(
+            chunked.rows == one_findings,
+            "chunked findings with {threads} threads differ ({} vs {})",
+            chunked.rows.len(),
             one_findings.len()
         );
     }

@@ -146,7 +146,8 @@ pub fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
     let mut writer = match &findings_path {
         Some(path) => Some(
             FindingsWriter::create(path)
-                .with_context(|| format!("opening findings output {}", path.display()))?,
+                .with_context(|| format!("opening findings output {}", path.display()))?
+                .encoder_threads(options.threads),
         ),
         None => None,
     };

@@ -7,7 +7,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Float32Type, Int64Type};
 use arrow_array::Array;
 use fangxian_core::ItemKind;
-use fangxian_report::columnar::findings_schema;
+use fangxian_report::columnar::{findings_schema, ROW_GROUP_ROWS};
 use fangxian_report::{partial_path, Error, FindingsWriter, Finished};
 use fangxian_scan::summary::{FindingRef, FindingRow, FINDINGS_SCHEMA};
 use fangxian_scan::FindingSink;
@@ -146,8 +146,8 @@ fn jsonl_complete() {
 fn parquet_complete_spans_several_batches_and_row_groups() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("findings.parquet");
-    // More than one 64 Ki batch and more than one 1 Mi row group.
-    let want = rows(1_100_000);
+    // More than one 64 Ki batch and several row groups.
+    let want = rows(ROW_GROUP_ROWS as u64 * 2 + 70_000);
     let mut w = FindingsWriter::create(&path).unwrap();
     push_all(&mut w, &want);
     assert!(!path.exists(), "visible before finish");
@@ -160,7 +160,93 @@ fn parquet_complete_spans_several_batches_and_row_groups() {
         .unwrap()
         .metadata()
         .clone();
-    assert_eq!(meta.num_row_groups(), 2);
+    let sizes: Vec<i64> = meta.row_groups().iter().map(|g| g.num_rows()).collect();
+    let full = ROW_GROUP_ROWS as i64;
+    assert_eq!(sizes, [full, full, 70_000]);
+}
+
+/// Pushes `rows` into `w` as a scan does: runs of findings encoded into chunks by several
+/// encoders in turn (one per worker), with single findings in between.
+fn push_as_chunks(w: &mut FindingsWriter, rows: &[FindingRow], run: usize) {
+    let mut encoders: Vec<_> = (0..3).map(|_| w.chunk_encoder().unwrap()).collect();
+    for (i, part) in rows.chunks(run).enumerate() {
+        if i % 4 == 3 {
+            push_all(w, part);
+            continue;
+        }
+        let mut refs = part.iter().map(|r| FindingRef {
+            source: &r.source,
+            record: r.record,
+            field: r.field.as_deref(),
+            kind: r.kind,
+            value: &r.value,
+            valid: r.valid,
+            confidence: r.confidence,
+        });
+        let chunk = encoders[i % 3].encode(&mut refs).unwrap();
+        assert_eq!(chunk.rows, part.len() as u64);
+        w.push_chunk(chunk).unwrap();
+    }
+}
+
+/// Findings that arrive as chunks encoded on other threads land in order, between the ones
+/// written one by one, and the Parquet file is the same byte for byte whether one thread or
+/// four encode its row groups.
+#[test]
+fn chunks_and_single_findings_keep_their_order() {
+    let want = rows(ROW_GROUP_ROWS as u64 + 150_000);
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for threads in [1, 4] {
+        let path = dir.path().join(format!("findings-{threads}.parquet"));
+        let mut w = FindingsWriter::create(&path)
+            .unwrap()
+            .encoder_threads(threads);
+        push_as_chunks(&mut w, &want, 40_000);
+        assert_eq!(w.rows(), want.len() as u64);
+        w.finish_complete().unwrap();
+        assert_eq!(read_parquet(&path).0, want, "{threads} threads");
+        files.push(std::fs::read(&path).unwrap());
+    }
+    assert!(
+        files[0] == files[1],
+        "the file depends on the encoder threads"
+    );
+
+    // Encoder threads mean nothing to JSON Lines, and setting them keeps the writer working.
+    let path = dir.path().join("findings.jsonl");
+    let mut w = FindingsWriter::create(&path).unwrap().encoder_threads(2);
+    push_as_chunks(&mut w, &want[..50_000], 7_000);
+    w.finish_complete().unwrap();
+    assert_same(&read_jsonl(&path), &want[..50_000]);
+}
+
+/// A chunk made by another kind of writer is refused with an error, and nothing is written.
+#[test]
+fn a_foreign_chunk_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = FindingsWriter::create(dir.path().join("a.jsonl")).unwrap();
+    let mut parquet = FindingsWriter::create(dir.path().join("b.parquet")).unwrap();
+    let r = &rows(1)[0];
+    let chunk = jsonl
+        .chunk_encoder()
+        .unwrap()
+        .encode(&mut std::iter::once(FindingRef {
+            source: &r.source,
+            record: r.record,
+            field: r.field.as_deref(),
+            kind: r.kind,
+            value: &r.value,
+            valid: r.valid,
+            confidence: r.confidence,
+        }))
+        .unwrap();
+    let err = parquet.push_chunk(chunk).unwrap_err();
+    assert!(
+        err.to_string().contains("not made by a Parquet encoder"),
+        "{err}"
+    );
+    assert_eq!(parquet.rows(), 0);
 }
 
 #[test]
@@ -188,8 +274,8 @@ fn interrupted_scan_keeps_a_valid_partial_file_under_another_name() {
     }
 }
 
-/// `value` carries no statistics (its min/max can prune nothing and cost two comparisons per
-/// finding); the columns that can prune keep theirs.
+/// `value`, `type` and `field` carry no statistics (their min/max can prune nothing and cost
+/// two string comparisons per finding); the other columns keep theirs.
 #[test]
 fn parquet_statistics_only_where_they_can_prune() {
     let dir = tempfile::tempdir().unwrap();
@@ -206,8 +292,8 @@ fn parquet_statistics_only_where_they_can_prune() {
     for chunk in group.columns() {
         let name = chunk.column_path().string();
         let stats = chunk.statistics();
-        if name == "value" {
-            assert!(stats.is_none(), "value has statistics: {stats:?}");
+        if ["value", "type", "field"].contains(&name.as_str()) {
+            assert!(stats.is_none(), "{name} has statistics: {stats:?}");
         } else {
             let stats = stats.unwrap_or_else(|| panic!("{name} lost its statistics"));
             assert!(stats.min_bytes_opt().is_some(), "{name}: {stats:?}");
