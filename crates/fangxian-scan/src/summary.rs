@@ -52,6 +52,20 @@ pub struct FindingRef<'a> {
     pub confidence: f32,
 }
 
+impl<'a> From<&'a FindingRow> for FindingRef<'a> {
+    fn from(row: &'a FindingRow) -> FindingRef<'a> {
+        FindingRef {
+            source: &row.source,
+            record: row.record,
+            field: row.field.as_deref(),
+            kind: row.kind,
+            value: &row.value,
+            valid: row.valid,
+            confidence: row.confidence,
+        }
+    }
+}
+
 impl FindingRef<'_> {
     /// An owned copy.
     pub fn to_row(&self) -> FindingRow {

@@ -39,16 +39,7 @@ fn rows(n: u64) -> Vec<FindingRow> {
 
 fn push_all(sink: &mut dyn FindingSink, rows: &[FindingRow]) {
     for r in rows {
-        sink.push(&FindingRef {
-            source: &r.source,
-            record: r.record,
-            field: r.field.as_deref(),
-            kind: r.kind,
-            value: &r.value,
-            valid: r.valid,
-            confidence: r.confidence,
-        })
-        .unwrap();
+        sink.push(&FindingRef::from(r)).unwrap();
     }
 }
 
@@ -174,15 +165,7 @@ fn push_as_chunks(w: &mut FindingsWriter, rows: &[FindingRow], run: usize) {
             push_all(w, part);
             continue;
         }
-        let mut refs = part.iter().map(|r| FindingRef {
-            source: &r.source,
-            record: r.record,
-            field: r.field.as_deref(),
-            kind: r.kind,
-            value: &r.value,
-            valid: r.valid,
-            confidence: r.confidence,
-        });
+        let mut refs = part.iter().map(FindingRef::from);
         let chunk = encoders[i % 3].encode(&mut refs).unwrap();
         assert_eq!(chunk.rows, part.len() as u64);
         w.push_chunk(chunk).unwrap();
@@ -231,15 +214,7 @@ fn a_foreign_chunk_is_an_error() {
     let chunk = jsonl
         .chunk_encoder()
         .unwrap()
-        .encode(&mut std::iter::once(FindingRef {
-            source: &r.source,
-            record: r.record,
-            field: r.field.as_deref(),
-            kind: r.kind,
-            value: &r.value,
-            valid: r.valid,
-            confidence: r.confidence,
-        }))
+        .encode(&mut std::iter::once(FindingRef::from(r)))
         .unwrap();
     let err = parquet.push_chunk(chunk).unwrap_err();
     assert!(
