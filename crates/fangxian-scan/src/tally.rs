@@ -149,18 +149,33 @@ impl BatchTally {
         let mut any_invalid = false;
         let mut placeholder = false;
         self.item_hashes.clear();
-        for item in items {
+        self.item_hashes.resize(items.len(), 0);
+        // Valid items are hashed HASH_BATCH at a time (SIMD lanes, `hash_kinds`), not one by one.
+        let mut batch = [(0u32, &[][..]); HASH_BATCH];
+        let mut batch_items = [0usize; HASH_BATCH];
+        let mut queued = 0;
+        for (i, item) in items.iter().enumerate() {
             let k = item.kind.index();
             self.item_found[k] += 1;
             if item.valid {
                 any_valid = true;
                 self.item_valid[k] += 1;
-                let hash = hasher.hash_kind(kind_code(k), item.value.as_bytes());
-                pending.push(NS_ITEMS, hash, bit(k));
-                self.item_hashes.push(hash);
+                batch[queued] = (kind_code(k), item.value.as_bytes());
+                batch_items[queued] = i;
+                queued += 1;
+                if queued == HASH_BATCH {
+                    hash_items(
+                        hasher,
+                        pending,
+                        items,
+                        &batch,
+                        &batch_items,
+                        &mut self.item_hashes,
+                    );
+                    queued = 0;
+                }
                 placeholder |= item.placeholder;
             } else {
-                self.item_hashes.push(0);
                 any_invalid = true;
                 self.item_invalid[k] += 1;
                 if let Some(check) = item.failed {
@@ -185,6 +200,14 @@ impl BatchTally {
                 }
             }
         }
+        hash_items(
+            hasher,
+            pending,
+            items,
+            &batch[..queued],
+            &batch_items[..queued],
+            &mut self.item_hashes,
+        );
         if any_invalid {
             self.records.invalid += 1;
         }
@@ -237,6 +260,29 @@ impl BatchTally {
         if !identified {
             self.unidentifiable += 1;
         }
+    }
+}
+
+/// Most valid items of a record hashed together ([`KeyedHasher::hash_kinds`]).
+const HASH_BATCH: usize = 16;
+
+/// Hashes the valid items `batch` (type code and value) of `items` at the indices
+/// `batch_items`, records each hash in `item_hashes` at its item's index and queues it for the
+/// distinct sets, flagged with its type.
+fn hash_items(
+    hasher: &KeyedHasher,
+    pending: &mut Pending,
+    items: &[RecordItem<'_>],
+    batch: &[(u32, &[u8])],
+    batch_items: &[usize],
+    item_hashes: &mut [u128],
+) {
+    let mut hashes = [0u128; HASH_BATCH];
+    let hashes = &mut hashes[..batch.len()];
+    hasher.hash_kinds(batch, hashes);
+    for (&i, &hash) in batch_items.iter().zip(hashes.iter()) {
+        item_hashes[i] = hash;
+        pending.push(NS_ITEMS, hash, bit(items[i].kind.index()));
     }
 }
 
