@@ -89,6 +89,35 @@ pub fn digits_into(raw: &str, out: &mut String) -> bool {
     compact_into(raw, out, |c| c.is_ascii_digit())
 }
 
+/// Eight bytes with the high nibble of an ASCII digit (0x30–0x3F) in every byte.
+const ONES_30: u64 = 0x3030_3030_3030_3030;
+const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+/// Adding 6 to 0x30–0x39 stays in 0x3_; 0x3A–0x3F carry into 0x4_.
+const SIXES: u64 = 0x0606_0606_0606_0606;
+
+/// True when all 8 bytes of `x` (little-endian loaded) are ASCII digits: every byte is 0x3_,
+/// and stays 0x3_ after adding 6 (no carry crosses bytes: each is at most 0x3F + 6).
+#[inline]
+pub(crate) fn digits8(x: u64) -> bool {
+    ((x & HIGH_NIBBLES) ^ ONES_30) | ((x.wrapping_add(SIXES) & HIGH_NIBBLES) ^ ONES_30) == 0
+}
+
+/// True when every byte of `b` is an ASCII digit (true for an empty slice). Checks 4 to 16
+/// bytes with two overlapping word loads and no loop, so that the lengths of real values (QQ
+/// numbers of 5–10 digits, mobiles, IDs) cost no mispredicted loop exit.
+#[inline]
+pub(crate) fn all_digits(b: &[u8]) -> bool {
+    let n = b.len();
+    if let (8..=16, Some(head), Some(tail)) = (n, b.first_chunk::<8>(), b.last_chunk::<8>()) {
+        return digits8(u64::from_le_bytes(*head)) & digits8(u64::from_le_bytes(*tail));
+    }
+    if let (4..=7, Some(head), Some(tail)) = (n, b.first_chunk::<4>(), b.last_chunk::<4>()) {
+        let (head, tail) = (u32::from_le_bytes(*head), u32::from_le_bytes(*tail));
+        return digits8(u64::from(head) | u64::from(tail) << 32);
+    }
+    b.iter().all(u8::is_ascii_digit)
+}
+
 /// True when `b` can be the first byte of a whitespace character: ASCII whitespace is at most
 /// 0x20 (so are other control bytes, which only cost a slower path), U+0085 and U+00A0 start
 /// with 0xC2, U+1680 with 0xE1, U+2000–U+205F with 0xE2 and U+3000 with 0xE3. Branch-free so
@@ -206,6 +235,37 @@ mod tests {
             proptest::prop_assert_eq!(ok, reference_compact(&raw, &mut b, keep));
             if ok {
                 proptest::prop_assert_eq!(a, b);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(4096))]
+
+        /// The word-at-a-time digit test is the byte loop, for every length and any bytes
+        /// (digits next to `/`, `:`, high bytes that could carry).
+        #[test]
+        fn all_digits_is_the_byte_loop(
+            b in proptest::collection::vec(proptest::sample::select(
+                b"0123456789/:?@\x00\x7f\xf9\xfa\xff".to_vec()), 0..24),
+            digits_only in proptest::bool::ANY,
+        ) {
+            let b: Vec<u8> = if digits_only { b.iter().map(|&c| b'0' + c % 10).collect() } else { b };
+            proptest::prop_assert_eq!(all_digits(&b), b.iter().all(u8::is_ascii_digit));
+        }
+    }
+
+    #[test]
+    fn digits8_every_byte_value() {
+        for v in 0..=255u8 {
+            for pos in 0..8 {
+                let mut w = *b"01234567";
+                w[pos] = v;
+                assert_eq!(
+                    digits8(u64::from_le_bytes(w)),
+                    v.is_ascii_digit(),
+                    "{v:#x} at {pos}"
+                );
             }
         }
     }

@@ -58,6 +58,16 @@ pub fn is_allocated_mobile(number: &str) -> bool {
     bits[p / 64] & (1 << (p % 64)) != 0
 }
 
+/// The verdict on 11 ASCII digits starting with 1 (the checks of [`validate_mobile`] after
+/// normalisation).
+fn mobile_verdict(number: &str) -> Verdict {
+    if is_allocated_mobile(number) {
+        Verdict::pass(ItemKind::Mobile)
+    } else {
+        Verdict::fail(ItemKind::Mobile, Check::Prefix)
+    }
+}
+
 /// One fixed-line area code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AreaCode {
@@ -178,16 +188,21 @@ fn strip_country(canon: &mut String, len_after: usize) {
 /// `0086` or `86`, with spaces, hyphens and full-width digits allowed. An unallocated segment
 /// (154, 194, 10x–12x …) fails [`Check::Prefix`]. Canonical form: the 11 digits.
 pub fn validate_mobile(raw: &str, canon: &mut String) -> Option<Verdict> {
+    // The common form, 11 ASCII digits starting with 1, is its own canonical value: one word
+    // test and one copy instead of the per-character normalisation below (which gives the same
+    // result on it; a test compares them).
+    let b = raw.as_bytes();
+    if b.len() == 11 && b[0] == b'1' && normalize::all_digits(b) {
+        canon.clear();
+        canon.push_str(raw);
+        return Some(mobile_verdict(raw));
+    }
     phone_digits(raw, canon)?;
     strip_country(canon, 11);
     if canon.len() != 11 || !canon.starts_with('1') {
         return None;
     }
-    Some(if is_allocated_mobile(canon) {
-        Verdict::pass(ItemKind::Mobile)
-    } else {
-        Verdict::fail(ItemKind::Mobile, Check::Prefix)
-    })
+    Some(mobile_verdict(canon))
 }
 
 /// Validates a fixed-line number: trunk `0` (or a `+86`/`0086`/`86` country prefix instead),
@@ -196,6 +211,9 @@ pub fn validate_mobile(raw: &str, canon: &mut String) -> Option<Verdict> {
 /// use, fails [`Check::Prefix`]. Service numbers (local 95xxx/96xxx, 400/800 numbers) are not
 /// personal information and are `None`, as are mobile numbers.
 pub fn validate_landline(raw: &str, canon: &mut String) -> Option<Verdict> {
+    if let Some(v) = landline_plain(raw, canon) {
+        return v;
+    }
     phone_digits(raw, canon)?;
     // With a country prefix the trunk 0 is dropped (+86 10 12345678), or written in
     // parentheses (+86 (0)10 …), which phone_digits turned into a plain 0.
@@ -230,19 +248,72 @@ pub fn validate_landline(raw: &str, canon: &mut String) -> Option<Verdict> {
     if local.starts_with("95") || local.starts_with("96") {
         return None;
     }
-    let verdict = match area_code(&canon[1..]) {
-        Some(a) if a.local_lengths.iter().any(|&l| usize::from(l) == lb.len()) => {
+    let verdict = landline_verdict(&canon[1..=code_len], lb.len());
+    canon.insert(1 + code_len, '-');
+    Some(verdict)
+}
+
+/// The common ASCII forms of a landline, `0AAA-NNNNNNN`, `0AAA NNNNNNN` and `(0AAA)NNNNNNN`
+/// (2- or 3-digit area code, 7- or 8-digit local number starting with 2–8), validated without
+/// the general normalisation: `Some(verdict)` with `canon` set, or `None` for any other text,
+/// which [`validate_landline`] then reads the general way. The verdicts are the general ones
+/// (a test compares them): every digit string these forms give has a trunk 0 and no country
+/// prefix, and the checks below are the general path's in the same order.
+fn landline_plain(raw: &str, canon: &mut String) -> Option<Option<Verdict>> {
+    let b = raw.as_bytes();
+    canon.clear();
+    if b.is_empty() {
+        // Empty fields are common in dumps; the general path says `None` too.
+        return Some(None);
+    }
+    // Where the trunk 0 is, and the byte that must follow the area code.
+    let (zero, close) = if b[0] == b'(' { (1, b')') } else { (0, 0) };
+    let code_len = match b.get(zero + 1)? {
+        b'1' | b'2' => 2,
+        b'3'..=b'9' => 3,
+        _ => return None,
+    };
+    let sep = zero + 1 + code_len;
+    let (head, local) = (b.get(zero..sep)?, b.get(sep + 1..)?);
+    let sep_ok = match close {
+        0 => matches!(b[sep], b'-' | b' '),
+        _ => b[sep] == close,
+    };
+    if !sep_ok
+        || head[0] != b'0'
+        || !(7..=8).contains(&local.len())
+        || !head.iter().all(u8::is_ascii_digit)
+        || !local.iter().all(u8::is_ascii_digit)
+        // 01x other than 010 is a mobile number with a trunk prefix.
+        || (head[1] == b'1' && head[2] != b'0')
+        || !(b'2'..=b'9').contains(&local[0])
+        || matches!(local[..2], [b'9', b'5' | b'6'])
+    {
+        return None;
+    }
+    let (head, local) = (&raw[zero..sep], &raw[sep + 1..]);
+    let verdict = landline_verdict(&head[1..], local.len());
+    canon.push_str(head);
+    canon.push('-');
+    canon.push_str(local);
+    Some(Some(verdict))
+}
+
+/// The verdict on a landline with a well-formed area code `code` (without the trunk 0) and a
+/// local number of `local_len` digits: the code must exist and use that local length.
+fn landline_verdict(code: &str, local_len: usize) -> Verdict {
+    match area_code(code) {
+        Some(a) if a.local_lengths.iter().any(|&l| usize::from(l) == local_len) => {
             Verdict::pass(ItemKind::Landline)
         }
         _ => Verdict::fail(ItemKind::Landline, Check::Prefix),
-    };
-    canon.insert(1 + code_len, '-');
-    Some(verdict)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::test_runner::TestCaseError;
 
     fn mobile(raw: &str) -> (Option<Verdict>, String) {
         let mut c = String::new();
@@ -326,6 +397,166 @@ mod tests {
             if ours.is_some() {
                 proptest::prop_assert_eq!(a, b);
             }
+        }
+    }
+
+    /// `validate_mobile` as it was before the plain-digits fast path (the reference).
+    fn reference_mobile(raw: &str, canon: &mut String) -> Option<Verdict> {
+        phone_digits(raw, canon)?;
+        strip_country(canon, 11);
+        if canon.len() != 11 || !canon.starts_with('1') {
+            return None;
+        }
+        Some(if is_allocated_mobile(canon) {
+            Verdict::pass(ItemKind::Mobile)
+        } else {
+            Verdict::fail(ItemKind::Mobile, Check::Prefix)
+        })
+    }
+
+    /// `validate_landline` as it was before the fast path for the common forms (the
+    /// reference).
+    fn reference_landline(raw: &str, canon: &mut String) -> Option<Verdict> {
+        phone_digits(raw, canon)?;
+        let strip = if canon.starts_with("0086") {
+            4
+        } else if canon.starts_with("86") {
+            2
+        } else {
+            0
+        };
+        if strip > 0 {
+            if canon[strip..].starts_with('0') {
+                canon.drain(..strip);
+            } else if (9..=11).contains(&(canon.len() - strip)) {
+                canon.replace_range(..strip, "0");
+            }
+        }
+        let b = canon.as_bytes();
+        if !(10..=12).contains(&b.len()) || b[0] != b'0' {
+            return None;
+        }
+        if b[1] == b'1' && b[2] != b'0' || b[1] == b'0' {
+            return None;
+        }
+        let code_len = if matches!(b[1], b'1' | b'2') { 2 } else { 3 };
+        let local = &canon[1 + code_len..];
+        let lb = local.as_bytes();
+        if !(7..=8).contains(&lb.len()) || !(b'2'..=b'9').contains(&lb[0]) {
+            return None;
+        }
+        if local.starts_with("95") || local.starts_with("96") {
+            return None;
+        }
+        let verdict = match area_code(&canon[1..]) {
+            Some(a) if a.local_lengths.iter().any(|&l| usize::from(l) == lb.len()) => {
+                Verdict::pass(ItemKind::Landline)
+            }
+            _ => Verdict::fail(ItemKind::Landline, Check::Prefix),
+        };
+        canon.insert(1 + code_len, '-');
+        Some(verdict)
+    }
+
+    type Validator = fn(&str, &mut String) -> Option<Verdict>;
+
+    fn same(ours: Validator, theirs: Validator, raw: &str) -> Result<(), TestCaseError> {
+        let (mut a, mut b) = (String::from("stale"), String::from("stale"));
+        let (va, vb) = (ours(raw, &mut a), theirs(raw, &mut b));
+        proptest::prop_assert_eq!(va, vb, "{:?}", raw);
+        if va.is_some() {
+            proptest::prop_assert_eq!(a, b, "{:?}", raw);
+        }
+        Ok(())
+    }
+
+    /// Phone-like text: optional country prefix and parenthesised area code, digit groups
+    /// (full-width ones too) with every separator, and a few foreign characters.
+    const PHONE_TEXT: &str = "(\\+86 ?|0086|86|\\(\\+86\\))?[(]?0?[0-9１]{1,4}[)]?[- \u{3000}\u{2014}]?[0-9]{0,5}[- ]?[0-9５]{0,5}[a张]?";
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(8192))]
+
+        #[test]
+        fn mobile_same_as_reference(raw in PHONE_TEXT) {
+            same(validate_mobile, reference_mobile, &raw)?;
+        }
+
+        #[test]
+        fn landline_same_as_reference(raw in PHONE_TEXT) {
+            same(validate_landline, reference_landline, &raw)?;
+        }
+
+        /// The shapes of the fast paths exactly, with every digit free: area codes that exist
+        /// or not, 01x and 00 prefixes, 95/96 local numbers, 1-digit local starts, wrong
+        /// lengths.
+        #[test]
+        fn phone_fast_shapes_same_as_reference(
+            open in "[(]?",
+            code in "0[0-9]{2,3}",
+            sep in "[-) ]?",
+            local in "[0-9]{5,9}",
+            segment in "1[0-9]{10}",
+        ) {
+            let raw = format!("{open}{code}{sep}{local}");
+            same(validate_landline, reference_landline, &raw)?;
+            same(validate_mobile, reference_mobile, &raw)?;
+            same(validate_mobile, reference_mobile, &segment)?;
+            same(validate_landline, reference_landline, &segment)?;
+        }
+
+        #[test]
+        fn phones_same_as_reference_any_text(raw in "\\PC{0,16}") {
+            same(validate_mobile, reference_mobile, &raw)?;
+            same(validate_landline, reference_landline, &raw)?;
+        }
+    }
+
+    /// Hand-picked edges of both fast paths.
+    #[test]
+    fn phone_edges_same_as_reference() {
+        for raw in [
+            "",
+            " ",
+            "0",
+            "(",
+            "()",
+            "13812345678",
+            "23812345678",
+            "1381234567",
+            "138123456789",
+            "15412345678",
+            "13800138000",
+            "010-82345678",
+            "010-2345678",
+            "010 82345678",
+            "(010)82345678",
+            "(010-82345678",
+            "010)82345678",
+            "(010) 82345678",
+            "0755-86013388",
+            "0571-8888666",
+            "026-82345678",
+            "011-82345678",
+            "013-82345678",
+            "001-82345678",
+            "0086-82345678",
+            "010-95588123",
+            "010-96588123",
+            "010-19588123",
+            "010-0234567",
+            "0755-860133889",
+            "0755-860133",
+            "0755-8601338a",
+            "0755--86013388",
+            "07a5-86013388",
+            "(0755)86013388",
+            "(0755)8601338",
+            "０７５５-86013388",
+            "0755-8601338８",
+        ] {
+            same(validate_mobile, reference_mobile, raw).unwrap();
+            same(validate_landline, reference_landline, raw).unwrap();
         }
     }
 
