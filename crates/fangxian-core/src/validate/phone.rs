@@ -29,6 +29,15 @@ pub fn mobile_segments() -> &'static [&'static str] {
 
 /// True when an 11-digit number starts with an allocated mobile segment.
 pub fn is_allocated_mobile(number: &str) -> bool {
+    let b = number.as_bytes();
+    if b.len() != 11 || !b.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    is_allocated_prefix(b)
+}
+
+/// [`is_allocated_mobile`] of 11 bytes known to be ASCII digits.
+fn is_allocated_prefix(b: &[u8]) -> bool {
     // Segments are 2–5 digits: one bit per 5-digit prefix (12.5 KB) answers in one lookup
     // instead of comparing every segment (which showed in scan profiles).
     static PREFIXES: OnceLock<Vec<u64>> = OnceLock::new();
@@ -48,20 +57,16 @@ pub fn is_allocated_mobile(number: &str) -> bool {
         }
         bits
     });
-    let b = number.as_bytes();
-    if b.len() != 11 || !b.iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let p = b[..5]
-        .iter()
-        .fold(0usize, |n, &d| n * 10 + usize::from(d - b'0'));
-    bits[p / 64] & (1 << (p % 64)) != 0
+    let p = b.iter().take(5).fold(0usize, |n, &d| {
+        n * 10 + usize::from(d.wrapping_sub(b'0') % 10)
+    });
+    bits.get(p / 64).is_some_and(|w| w & (1 << (p % 64)) != 0)
 }
 
 /// The verdict on 11 ASCII digits starting with 1 (the checks of [`validate_mobile`] after
 /// normalisation).
 fn mobile_verdict(number: &str) -> Verdict {
-    if is_allocated_mobile(number) {
+    if is_allocated_prefix(number.as_bytes()) {
         Verdict::pass(ItemKind::Mobile)
     } else {
         Verdict::fail(ItemKind::Mobile, Check::Prefix)
