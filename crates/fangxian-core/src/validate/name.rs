@@ -119,6 +119,9 @@ fn is_interpunct(c: char) -> bool {
 /// written as `·` (U+00B7).
 pub fn validate(raw: &str, canon: &mut String) -> Option<Verdict> {
     canon.clear();
+    if let Some(verdict) = validate_plain(raw, canon) {
+        return verdict;
+    }
     if raw.len() > 128 {
         return None;
     }
@@ -161,6 +164,40 @@ pub fn validate(raw: &str, canon: &mut String) -> Option<Verdict> {
     ok.then(|| Verdict::pass(ItemKind::PersonName))
 }
 
+/// The common form: 2–4 characters of the basic CJK block (U+4E00–U+9FFF), nothing else.
+/// Such a name is its own canonical value (no whitespace, interpunct or full-width character
+/// to rewrite), so it is checked on its bytes and copied once instead of decoded and pushed
+/// character by character. `None` for any other text, which [`validate`] then reads the
+/// general way; on these names both give the same verdict (a test compares them).
+fn validate_plain(raw: &str, canon: &mut String) -> Option<Option<Verdict>> {
+    let b = raw.as_bytes();
+    if !matches!(b.len(), 6 | 9 | 12) {
+        return None;
+    }
+    // U+4E00–U+9FFF is E4 B8 80 to E9 BF BF in UTF-8: a lead byte E4 with a second byte of at
+    // least B8, or a lead byte E5–E9. The continuation bytes are valid (`raw` is a `str`).
+    let basic = |c: &[u8]| match c[0] {
+        0xE4 => c[1] >= 0xB8,
+        lead => (0xE5..=0xE9).contains(&lead),
+    };
+    if !b.chunks_exact(3).all(basic) {
+        return None;
+    }
+    let decode = |c: &[u8]| {
+        char::from_u32(
+            u32::from(c[0] & 0x0F) << 12 | u32::from(c[1] & 0x3F) << 6 | u32::from(c[2] & 0x3F),
+        )
+    };
+    let first = decode(&b[..3])?;
+    let n = b.len() / 3;
+    let ok = (n >= 3 && is_packed_surname(pack_chars(first, Some(decode(&b[3..6])?))))
+        || (n <= 3 && is_packed_surname(pack_chars(first, None)));
+    if ok {
+        canon.push_str(raw);
+    }
+    Some(ok.then(|| Verdict::pass(ItemKind::PersonName)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +205,96 @@ mod tests {
     fn name(raw: &str) -> Option<String> {
         let mut c = String::new();
         validate(raw, &mut c).map(|_| c)
+    }
+
+    /// The validator as it was before the fast path for plain CJK names (the reference).
+    fn reference_cjk_first(raw: &str, canon: &mut String) -> Option<Verdict> {
+        canon.clear();
+        if raw.len() > 128 {
+            return None;
+        }
+        let mut n = 0usize;
+        let mut dots = 0usize;
+        let mut first = ['\0'; 2];
+        for c in raw.chars() {
+            let c = normalize::fold_width(c);
+            if is_cjk(c) {
+                canon.push(c);
+                if let Some(slot) = first.get_mut(n) {
+                    *slot = c;
+                }
+                n += 1;
+            } else if c.is_whitespace() {
+                continue;
+            } else if is_interpunct(c) {
+                canon.push('·');
+                dots += 1;
+            } else {
+                return None;
+            }
+        }
+        let ok = if dots > 0 {
+            dots <= 3
+                && n <= 20
+                && !canon.starts_with('·')
+                && !canon.ends_with('·')
+                && !canon.contains("··")
+        } else {
+            (2..=4).contains(&n)
+                && ((n >= 3 && is_packed_surname(pack_chars(first[0], Some(first[1]))))
+                    || (n <= 3 && is_packed_surname(pack_chars(first[0], None))))
+        };
+        ok.then(|| Verdict::pass(ItemKind::PersonName))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(8192))]
+
+        /// Names of surname and non-surname characters at the edges of the basic block
+        /// (U+4E00, U+9FFF, extension A, compatibility ideographs, 〇), 1–5 characters, with
+        /// spaces and interpuncts.
+        #[test]
+        fn same_as_reference_cjk_first(
+            raw in "[ ]?(欧阳|司马|[张王李赵的口明小红一丁\u{4e00}\u{9fff}\u{4dbf}\u{3400}\u{f900}〇𠀀龥]){0,5}[ ·a]?[明]{0,1}"
+        ) {
+            let (mut a, mut b) = (String::new(), String::new());
+            let ours = validate(&raw, &mut a);
+            proptest::prop_assert_eq!(ours, reference_cjk_first(&raw, &mut b));
+            if ours.is_some() {
+                proptest::prop_assert_eq!(a, b);
+            }
+        }
+
+        #[test]
+        fn same_as_reference_cjk_first_any_text(raw in "\\PC{0,5}") {
+            let (mut a, mut b) = (String::new(), String::new());
+            let ours = validate(&raw, &mut a);
+            proptest::prop_assert_eq!(ours, reference_cjk_first(&raw, &mut b));
+            if ours.is_some() {
+                proptest::prop_assert_eq!(a, b);
+            }
+        }
+    }
+
+    /// Every basic-block character as a one-, two- and three-character name: the fast path
+    /// and the general loop agree on each.
+    #[test]
+    fn plain_names_every_basic_character() {
+        let (mut a, mut b) = (String::new(), String::new());
+        for c in ('\u{4DF0}'..='\u{A010}').chain(['〇', '丁']) {
+            for raw in [
+                format!("{c}"),
+                format!("{c}明"),
+                format!("王{c}明"),
+                format!("{c}明明明"),
+            ] {
+                let ours = validate(&raw, &mut a);
+                assert_eq!(ours, reference_cjk_first(&raw, &mut b), "{raw}");
+                if ours.is_some() {
+                    assert_eq!(a, b, "{raw}");
+                }
+            }
+        }
     }
 
     /// The validator as it was before the CJK-first loop (the reference).
