@@ -39,8 +39,11 @@ pub struct RecordItem<'a> {
 }
 
 /// The namespace of item values in the scan's [`crate::dedup::DistinctSets`]: flag bit = item type index.
+/// Person keys live here too, with the bits from [`key_bits::PERSON`] on: a resident ID or
+/// mobile that is a person key is the same hash as the item, so one entry (one cache miss)
+/// serves both counts, where a second namespace held a second copy of every person.
 pub const NS_ITEMS: usize = 0;
-/// The namespace of person keys and record signatures: flags per [`key_bits`].
+/// The namespace of record signatures: flags per [`key_bits`].
 pub const NS_KEYS: usize = 1;
 /// Namespaces the scan's [`crate::dedup::DistinctSets`] must have.
 pub const NAMESPACES: usize = 2;
@@ -48,25 +51,33 @@ pub const NAMESPACES: usize = 2;
 /// Flag bits of [`NS_KEYS`] entries: which distinct counts a person key or a record signature
 /// belongs to (see [`crate::dedup`]).
 pub mod key_bits {
-    use fangxian_core::{Category, ContentClass, Tier};
+    use fangxian_core::{Category, ContentClass, ItemKind, Tier};
 
-    /// A person key (contract §3 `persons.distinct`).
-    pub const PERSON: usize = 0;
+    /// A person key (contract §3 `persons.distinct`), in [`super::NS_ITEMS`] after the item
+    /// type bits.
+    pub const PERSON: usize = ItemKind::ALL.len();
     /// First of 3 bits: a person key seen in a record of tier A, B, C.
-    pub const PERSON_TIER: usize = 1;
+    pub const PERSON_TIER: usize = PERSON + 1;
     /// First of 9 bits: a person key seen in a record of each category.
     pub const PERSON_CATEGORY: usize = PERSON_TIER + Tier::ALL.len();
     /// First of the bits per content class of person keys.
     pub const PERSON_CLASS: usize = PERSON_CATEGORY + Category::ALL.len();
-    /// A record signature (its set of valid items), for duplicate records.
-    pub const SIGNATURE: usize = PERSON_CLASS + ContentClass::ALL.len();
+    /// Bits used in [`super::NS_ITEMS`] (item types, then person keys).
+    pub const ITEMS_USED: usize = PERSON_CLASS + ContentClass::ALL.len();
+    const _: () = assert!(
+        ITEMS_USED <= 64,
+        "item and person flags must fit in 64 bits"
+    );
+    /// A record signature (its set of valid items), for duplicate records, in
+    /// [`super::NS_KEYS`].
+    pub const SIGNATURE: usize = 0;
     /// First of 3 bits: a signature seen in a record of tier A, B, C.
     pub const SIGNATURE_TIER: usize = SIGNATURE + 1;
     /// First of the bits per content class of signatures.
     pub const SIGNATURE_CLASS: usize = SIGNATURE_TIER + Tier::ALL.len();
-    /// Bits used.
+    /// Bits used in [`super::NS_KEYS`].
     pub const USED: usize = SIGNATURE_CLASS + ContentClass::ALL.len();
-    const _: () = assert!(USED <= 64, "key flags must fit in 64 bits");
+    const _: () = assert!(USED <= 64, "signature flags must fit in 64 bits");
 }
 
 const _: () = assert!(ItemKind::ALL.len() <= 64, "item flags must fit in 64 bits");
@@ -109,6 +120,8 @@ pub struct BatchTally {
     unidentifiable: u64,
     /// The hash of each item of the current record (0 for invalid ones).
     item_hashes: Vec<u128>,
+    /// The flags of each item of the current record in [`NS_ITEMS`].
+    item_flags: Vec<u64>,
     /// Reused by [`set_sum`].
     scratch: Vec<u128>,
 }
@@ -148,32 +161,12 @@ impl BatchTally {
         let mut any_valid = false;
         let mut any_invalid = false;
         let mut placeholder = false;
-        self.item_hashes.clear();
-        self.item_hashes.resize(items.len(), 0);
-        // Valid items are hashed HASH_BATCH at a time (SIMD lanes, `hash_kinds`), not one by one.
-        let mut batch = [(0u32, &[][..]); HASH_BATCH];
-        let mut batch_items = [0usize; HASH_BATCH];
-        let mut queued = 0;
-        for (i, item) in items.iter().enumerate() {
+        for item in items {
             let k = item.kind.index();
             self.item_found[k] += 1;
             if item.valid {
                 any_valid = true;
                 self.item_valid[k] += 1;
-                batch[queued] = (kind_code(k), item.value.as_bytes());
-                batch_items[queued] = i;
-                queued += 1;
-                if queued == HASH_BATCH {
-                    hash_items(
-                        hasher,
-                        pending,
-                        items,
-                        &batch,
-                        &batch_items,
-                        &mut self.item_hashes,
-                    );
-                    queued = 0;
-                }
                 placeholder |= item.placeholder;
             } else {
                 any_invalid = true;
@@ -200,14 +193,6 @@ impl BatchTally {
                 }
             }
         }
-        hash_items(
-            hasher,
-            pending,
-            items,
-            &batch[..queued],
-            &batch_items[..queued],
-            &mut self.item_hashes,
-        );
         if any_invalid {
             self.records.invalid += 1;
         }
@@ -227,6 +212,49 @@ impl BatchTally {
         self.category_records[c] += 1;
         self.class_records[cl] += 1;
 
+        // Each item's flags in NS_ITEMS: its type, and the person bits if it is a person key.
+        let person_flags = bit(key_bits::PERSON)
+            | bit(key_bits::PERSON_TIER + t)
+            | bit(key_bits::PERSON_CATEGORY + c)
+            | bit(key_bits::PERSON_CLASS + cl);
+        self.item_flags.clear();
+        self.item_flags
+            .extend(items.iter().map(|item| bit(item.kind.index())));
+        let mut identified = false;
+        for_each_identity_key(items, |key| {
+            identified = true;
+            match key {
+                // The item's own hash: it is keyed by type, so it cannot meet another type's
+                // value or a name+address key.
+                IdentityKey::Item(i) => self.item_flags[i] |= person_flags,
+                IdentityKey::NameAddress(name, address) => {
+                    let hash =
+                        hasher.hash_parts(&[b"name+address", name.as_bytes(), address.as_bytes()]);
+                    pending.push(NS_ITEMS, hash, person_flags);
+                }
+            }
+        });
+        if !identified {
+            self.unidentifiable += 1;
+        }
+
+        // Valid items are hashed HASH_BATCH at a time (`hash_kinds`), not one by one.
+        self.item_hashes.clear();
+        self.item_hashes.resize(items.len(), 0);
+        let mut batch = [(0u32, &[][..]); HASH_BATCH];
+        let mut batch_items = [0usize; HASH_BATCH];
+        let mut queued = 0;
+        for (i, item) in items.iter().enumerate().filter(|(_, item)| item.valid) {
+            batch[queued] = (kind_code(item.kind.index()), item.value.as_bytes());
+            batch_items[queued] = i;
+            queued += 1;
+            if queued == HASH_BATCH {
+                self.hash_items(hasher, pending, &batch, &batch_items);
+                queued = 0;
+            }
+        }
+        self.hash_items(hasher, pending, &batch[..queued], &batch_items[..queued]);
+
         let signature = hasher.hash_kind(
             SIGNATURE_CODE,
             &set_sum(&self.item_hashes, &mut self.scratch).to_le_bytes(),
@@ -239,52 +267,30 @@ impl BatchTally {
                 | bit(key_bits::SIGNATURE_TIER + t)
                 | bit(key_bits::SIGNATURE_CLASS + cl),
         );
-        let person_flags = bit(key_bits::PERSON)
-            | bit(key_bits::PERSON_TIER + t)
-            | bit(key_bits::PERSON_CATEGORY + c)
-            | bit(key_bits::PERSON_CLASS + cl);
+    }
 
-        let mut identified = false;
-        for_each_identity_key(items, |key| {
-            identified = true;
-            let hash = match key {
-                // The item's own hash: it is keyed by type, and the person keys live in their
-                // own namespace, so it cannot meet an item or another kind of key.
-                IdentityKey::Item(i) => self.item_hashes[i],
-                IdentityKey::NameAddress(name, address) => {
-                    hasher.hash_parts(&[b"name+address", name.as_bytes(), address.as_bytes()])
-                }
-            };
-            pending.push(NS_KEYS, hash, person_flags);
-        });
-        if !identified {
-            self.unidentifiable += 1;
+    /// Hashes the valid items `batch` (type code and value) at the indices `batch_items` of
+    /// the record, records each hash in `item_hashes` and queues it for the distinct sets
+    /// with its `item_flags`.
+    fn hash_items(
+        &mut self,
+        hasher: &KeyedHasher,
+        pending: &mut Pending,
+        batch: &[(u32, &[u8])],
+        batch_items: &[usize],
+    ) {
+        let mut hashes = [0u128; HASH_BATCH];
+        let hashes = &mut hashes[..batch.len()];
+        hasher.hash_kinds(batch, hashes);
+        for (&i, &hash) in batch_items.iter().zip(hashes.iter()) {
+            self.item_hashes[i] = hash;
+            pending.push(NS_ITEMS, hash, self.item_flags[i]);
         }
     }
 }
 
 /// Most valid items of a record hashed together ([`KeyedHasher::hash_kinds`]).
 const HASH_BATCH: usize = 16;
-
-/// Hashes the valid items `batch` (type code and value) of `items` at the indices
-/// `batch_items`, records each hash in `item_hashes` at its item's index and queues it for the
-/// distinct sets, flagged with its type.
-fn hash_items(
-    hasher: &KeyedHasher,
-    pending: &mut Pending,
-    items: &[RecordItem<'_>],
-    batch: &[(u32, &[u8])],
-    batch_items: &[usize],
-    item_hashes: &mut [u128],
-) {
-    let mut hashes = [0u128; HASH_BATCH];
-    let hashes = &mut hashes[..batch.len()];
-    hasher.hash_kinds(batch, hashes);
-    for (&i, &hash) in batch_items.iter().zip(hashes.iter()) {
-        item_hashes[i] = hash;
-        pending.push(NS_ITEMS, hash, bit(items[i].kind.index()));
-    }
-}
 
 /// The code record signatures are hashed under: no item type's ([`kind_code`] is an index).
 const SIGNATURE_CODE: u32 = u32::MAX;
@@ -452,7 +458,7 @@ impl Tally {
                 ..t.records
             },
             persons: PersonCounts {
-                distinct: keys[key_bits::PERSON],
+                distinct: items[key_bits::PERSON],
             },
             ..Summary::default()
         };
@@ -482,7 +488,7 @@ impl Tally {
                 tier.id().to_owned(),
                 TierCounts {
                     records: t.tier_records[i],
-                    persons: keys[key_bits::PERSON_TIER + i],
+                    persons: items[key_bits::PERSON_TIER + i],
                     screened: keys[key_bits::SIGNATURE_TIER + i],
                 },
             );
@@ -492,7 +498,7 @@ impl Tally {
                 category.id().to_owned(),
                 CategoryCounts {
                     records: t.category_records[i],
-                    persons: keys[key_bits::PERSON_CATEGORY + i],
+                    persons: items[key_bits::PERSON_CATEGORY + i],
                 },
             );
         }
@@ -504,7 +510,7 @@ impl Tally {
                 class.id().to_owned(),
                 TierCounts {
                     records: t.class_records[i],
-                    persons: keys[key_bits::PERSON_CLASS + i],
+                    persons: items[key_bits::PERSON_CLASS + i],
                     screened: keys[key_bits::SIGNATURE_CLASS + i],
                 },
             );
@@ -712,23 +718,37 @@ mod tests {
     #[test]
     fn key_bit_ranges_do_not_overlap() {
         use key_bits::*;
-        let ranges = [
-            (PERSON, 1),
-            (PERSON_TIER, Tier::ALL.len()),
-            (PERSON_CATEGORY, Category::ALL.len()),
-            (PERSON_CLASS, ContentClass::ALL.len()),
-            (SIGNATURE, 1),
-            (SIGNATURE_TIER, Tier::ALL.len()),
-            (SIGNATURE_CLASS, ContentClass::ALL.len()),
+        // Per namespace: the bit ranges sharing its 64 flag bits.
+        let namespaces = [
+            (
+                ITEMS_USED,
+                vec![
+                    (0, ItemKind::ALL.len()),
+                    (PERSON, 1),
+                    (PERSON_TIER, Tier::ALL.len()),
+                    (PERSON_CATEGORY, Category::ALL.len()),
+                    (PERSON_CLASS, ContentClass::ALL.len()),
+                ],
+            ),
+            (
+                USED,
+                vec![
+                    (SIGNATURE, 1),
+                    (SIGNATURE_TIER, Tier::ALL.len()),
+                    (SIGNATURE_CLASS, ContentClass::ALL.len()),
+                ],
+            ),
         ];
-        let mut used = 0u64;
-        for (first, n) in ranges {
-            for b in first..first + n {
-                assert_eq!(used & bit(b), 0, "bit {b} used twice");
-                used |= bit(b);
+        for (bits_used, ranges) in namespaces {
+            let mut used = 0u64;
+            for (first, n) in ranges {
+                for b in first..first + n {
+                    assert_eq!(used & bit(b), 0, "bit {b} used twice");
+                    used |= bit(b);
+                }
             }
+            assert_eq!(used.count_ones() as usize, bits_used);
         }
-        assert_eq!(used.count_ones() as usize, USED);
     }
 
     #[test]
