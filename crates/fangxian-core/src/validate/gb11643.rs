@@ -108,6 +108,32 @@ fn validate_with(raw: &str, canon: &mut String, today: impl Fn() -> Date) -> Opt
             return Some(judge(&id, Signals::empty(), today));
         }
     }
+    // Two more forms common in dumps: `AAAAAA YYYYMMDD SSSC` (spaces after the address code
+    // and the date) and the 15-digit legacy number, both ASCII. What the normalisation below
+    // would make of them is built directly.
+    let b = raw.as_bytes();
+    if b.len() == 20 && b[6] == b' ' && b[15] == b' ' {
+        let mut id = [0u8; 18];
+        id[..6].copy_from_slice(&b[..6]);
+        id[6..14].copy_from_slice(&b[7..15]);
+        id[14..].copy_from_slice(&b[16..]);
+        let last = id[17];
+        if normalize::all_digits(&id[..16])
+            && id[16].is_ascii_digit()
+            && (last.is_ascii_digit() || last | 0x20 == b'x')
+        {
+            id[17] = last.to_ascii_uppercase();
+            canon.clear();
+            canon.push_str(std::str::from_utf8(&id).ok()?);
+            return Some(judge(&id, Signals::empty(), today));
+        }
+    }
+    if b.len() == 15 && normalize::all_digits(b) {
+        let id = upgrade_15(b)?;
+        canon.clear();
+        canon.push_str(std::str::from_utf8(&id).ok()?);
+        return Some(judge(&id, Signals::LEGACY_15, today));
+    }
     if !normalize::compact_into(raw, canon, |c| c.is_ascii_digit() || c == 'x' || c == 'X') {
         return None;
     }
@@ -290,6 +316,33 @@ mod tests {
         let mut id = first17.as_bytes().to_vec();
         id.push(check_char(&id));
         String::from_utf8(id).unwrap()
+    }
+
+    /// Edges of the fast paths: spaces one place off, other separators, lower-case and
+    /// wrong check characters, 15 and 16 digits, full-width digits.
+    #[test]
+    fn fast_path_edges_same_as_reference() {
+        for raw in [
+            "110105 19491231 002X",
+            "110105 19491231 002x",
+            "110105 19491231 0021",
+            "110105 19491231 002Y",
+            "11010 519491231 002X",
+            "110105 1949123 1002X",
+            "110105-19491231-002X",
+            "110105 19491231 002X ",
+            "110105 1949123a 002X",
+            "110105491231002",
+            "11010549123100X",
+            "110105491231002 ",
+            "1101054912310021",
+            "１１０１０５491231002",
+            "11010519491231002X",
+            "11010519491231002x",
+            "1101051949123100XX",
+        ] {
+            same(raw).unwrap();
+        }
     }
 
     proptest::proptest! {

@@ -39,11 +39,14 @@ pub fn is_trivial_digits(digits: &[u8]) -> bool {
     // The first two bytes fix the step; most numbers fail right there, before the scan for
     // non-digits (a non-digit pair fails either way).
     let step = (i32::from(digits[1]) - i32::from(digits[0])).rem_euclid(10);
+    // The steps before the digit test: they stop at the first break of the run, usually at
+    // the third byte, while the digit test reads every byte (resident IDs start with two
+    // consecutive digits often enough, 12…, 23…, 34…, that this mattered).
     matches!(step, 0 | 1 | 9)
-        && digits.iter().all(u8::is_ascii_digit)
         && digits
             .windows(2)
             .all(|w| (i32::from(w[1]) - i32::from(w[0])).rem_euclid(10) == step)
+        && digits.iter().all(u8::is_ascii_digit)
 }
 
 /// True for the types that have a placeholder rule: [`is_placeholder`] is false for every
