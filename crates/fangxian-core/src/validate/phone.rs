@@ -202,12 +202,41 @@ pub fn validate_mobile(raw: &str, canon: &mut String) -> Option<Verdict> {
         canon.push_str(raw);
         return Some(mobile_verdict(raw));
     }
+    if let Some(number) = mobile_grouped(b) {
+        canon.clear();
+        // 11 ASCII digits.
+        canon.push_str(std::str::from_utf8(&number).ok()?);
+        return Some(mobile_verdict(canon));
+    }
     phone_digits(raw, canon)?;
     strip_country(canon, 11);
     if canon.len() != 11 || !canon.starts_with('1') {
         return None;
     }
     Some(mobile_verdict(canon))
+}
+
+/// The 11 digits of the other common ASCII forms of a mobile number: `138-1234-5678` and
+/// `138 1234 5678`, and the country prefixes `8613812345678`, `008613812345678`,
+/// `+8613812345678`, `+86 13812345678`, `+86-13812345678`. `None` for anything else (read by
+/// the general path, which gives these forms the same 11 digits; a test compares).
+fn mobile_grouped(b: &[u8]) -> Option<[u8; 11]> {
+    let sep = |c: u8| c == b' ' || c == b'-';
+    let mut n = [0u8; 11];
+    match b.len() {
+        13 if sep(b[3]) && sep(b[8]) => {
+            n[..3].copy_from_slice(&b[..3]);
+            n[3..7].copy_from_slice(&b[4..8]);
+            n[7..].copy_from_slice(&b[9..]);
+        }
+        13 if b.starts_with(b"86") => n.copy_from_slice(&b[2..]),
+        14 if b.starts_with(b"+86") => n.copy_from_slice(&b[3..]),
+        15 if b.starts_with(b"0086") || (b.starts_with(b"+86") && sep(b[3])) => {
+            n.copy_from_slice(&b[4..]);
+        }
+        _ => return None,
+    }
+    (n[0] == b'1' && normalize::all_digits(&n)).then_some(n)
 }
 
 /// Validates a fixed-line number: trunk `0` (or a `+86`/`0086`/`86` country prefix instead),
@@ -502,7 +531,12 @@ mod tests {
             sep in "[-) ]?",
             local in "[0-9]{5,9}",
             segment in "1[0-9]{10}",
+            country in "(\\+86|0086|86|\\+86 |\\+86-|\\+85|008|)",
+            groups in "[0-9]{3}[- ]?[0-9]{4}[- ]?[0-9]{3,5}",
         ) {
+            let grouped = format!("{country}{groups}");
+            same(validate_mobile, reference_mobile, &grouped)?;
+            same(validate_landline, reference_landline, &grouped)?;
             let raw = format!("{open}{code}{sep}{local}");
             same(validate_landline, reference_landline, &raw)?;
             same(validate_mobile, reference_mobile, &raw)?;
@@ -559,6 +593,26 @@ mod tests {
             "(0755)8601338",
             "０７５５-86013388",
             "0755-8601338８",
+            "138-1234-5678",
+            "138 1234 5678",
+            "138-1234 5678",
+            "138--1234-5678",
+            "238-1234-5678",
+            "138-123a-5678",
+            "8613812345678",
+            "8623812345678",
+            "008613812345678",
+            "008623812345678",
+            "008513812345678",
+            "+8613812345678",
+            "+86 13812345678",
+            "+86-13812345678",
+            "+86+13812345678",
+            "+85 13812345678",
+            "+8513812345678",
+            "+86 1381234567a",
+            "86 13812345678",
+            "0086 13812345678",
         ] {
             same(validate_mobile, reference_mobile, raw).unwrap();
             same(validate_landline, reference_landline, raw).unwrap();
