@@ -14,7 +14,7 @@
 //! hash is stored once with a 64-bit mask of the counts it belongs to; inserting it again ORs
 //! the mask. At the end, the number of distinct hashes with bit *b* set is exactly the distinct
 //! count *b*. A [`DistinctSets`] holds a few independent *namespaces* of such hashes (the scan
-//! uses one for item values and one for person keys and record signatures).
+//! uses one for item values and the person keys among them, one for record signatures).
 //!
 //! # Shards, budget and spills
 //!

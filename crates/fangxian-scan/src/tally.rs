@@ -48,8 +48,8 @@ pub const NS_KEYS: usize = 1;
 /// Namespaces the scan's [`crate::dedup::DistinctSets`] must have.
 pub const NAMESPACES: usize = 2;
 
-/// Flag bits of [`NS_KEYS`] entries: which distinct counts a person key or a record signature
-/// belongs to (see [`crate::dedup`]).
+/// Flag bits of person keys (in [`NS_ITEMS`], after the item-type bits) and of record
+/// signatures (in [`NS_KEYS`]): which distinct counts each belongs to (see [`crate::dedup`]).
 pub mod key_bits {
     use fangxian_core::{Category, ContentClass, ItemKind, Tier};
 
