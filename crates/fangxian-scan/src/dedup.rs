@@ -457,7 +457,7 @@ pub enum DedupError {
 
 /// Hashes waiting to be inserted, grouped by shard so that each shard is locked once per
 /// [`DistinctSets::insert`], and by namespace within a shard so that each list goes into one
-/// table (and needs no namespace tag: entries are the tables' own 24-byte [`Slot`]s). One per
+/// table (and needs no namespace tag: entries are the tables' own 24-byte slots). One per
 /// worker thread; reused between batches.
 #[derive(Debug)]
 pub struct Pending {
@@ -584,7 +584,7 @@ impl DistinctSets {
     /// Inserts every queued hash, leaving `pending` empty (its allocations are kept).
     ///
     /// Inserting is a cache (and TLB) miss per entry on large tables, so every slot is
-    /// requested [`TOUCH_AHEAD`] entries before its insert, and the first entries of the next
+    /// requested `TOUCH_AHEAD` entries before its insert, and the first entries of the next
     /// shard while this one's are inserted: many misses are under way at once instead of being
     /// paid one at a time. (A shard gets only ~64 entries of a 16 Ki flush, so prefetching only
     /// within a shard would leave its first entries waiting.) The next shard's lock is only
