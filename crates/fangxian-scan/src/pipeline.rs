@@ -868,13 +868,21 @@ impl Worker<'_> {
             }
             let items = &mut self.items;
             // The column name goes into the arena with the field's first finding only: most
-            // fields have none.
-            let mut field_name: Option<(u32, u32)> = None;
+            // fields have none. Its span is kept as two plain numbers: an `Option` built in
+            // memory with narrow stores and copied out with one wide load waited on a
+            // store-forwarding stall at every field's first finding.
+            let mut name_span: Option<(u32, u32)> = None;
             let mut sink = |f: &Finding<'_>| {
-                if field_name.is_none() {
-                    field_name = field.name.map(|n| findings.push_str(n));
-                }
-                keep_finding(findings, items, keep_rows, index, field_name, f);
+                let (start, end) = match name_span {
+                    Some(span) => span,
+                    None => {
+                        let span = field.name.map_or((0, 0), |n| findings.push_str(n));
+                        name_span = Some(span);
+                        span
+                    }
+                };
+                let name = field.name.is_some().then_some((start, end));
+                keep_finding(findings, items, keep_rows, index, name, f);
             };
             match profile {
                 Some(p) => {
