@@ -59,12 +59,23 @@ pub const BATCH_ROWS: usize = 64 * 1024;
 pub const ROW_GROUP_ROWS: usize = 256 * 1024;
 /// Most encoder threads a findings file uses (each holds one row group while it works).
 pub const MAX_ENCODERS: usize = 4;
+/// Memory one row group may hold while it is gathered and encoded: its Arrow arrays (about
+/// 110 bytes per dense finding, more with long source paths) and its compressed pages.
+pub const ROW_GROUP_BYTES: u64 = 64 << 20;
 /// The zstd level of findings files: a fast (negative) level, quicker than Snappy here.
 pub const ZSTD_LEVEL: i32 = -1;
 /// The key-value metadata key holding the schema id.
 pub const SCHEMA_KEY: &str = "schema";
 /// The key-value metadata key set to `true` in an interrupted scan's findings.
 pub const PARTIAL_KEY: &str = "fangxian.partial";
+
+/// The most encoder threads ([`ParquetFindings::encoder_threads`]) whose row groups fit in
+/// `budget` bytes: besides one row group per thread, one is being gathered and one waits to be
+/// handed over.
+pub fn encoders_within(budget: u64) -> usize {
+    let groups = usize::try_from(budget / ROW_GROUP_BYTES).unwrap_or(usize::MAX);
+    groups.saturating_sub(2).clamp(1, MAX_ENCODERS)
+}
 
 /// The Arrow schema of findings files.
 pub fn findings_schema() -> SchemaRef {
@@ -533,4 +544,19 @@ fn encode_row_group(
         }
     }
     writers.into_iter().map(ArrowColumnWriter::close).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoder_threads_fit_the_memory_budget() {
+        // The default scan budget (2 GiB) leaves a quarter, 512 MiB, to readers and writers.
+        assert_eq!(encoders_within(512 << 20), MAX_ENCODERS);
+        assert_eq!(encoders_within(4 * ROW_GROUP_BYTES), 2);
+        assert_eq!(encoders_within(3 * ROW_GROUP_BYTES), 1);
+        // Always one thread, however small the budget.
+        assert_eq!(encoders_within(0), 1);
+    }
 }

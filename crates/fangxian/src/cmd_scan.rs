@@ -66,7 +66,9 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 
-    /// Memory budget, e.g. 2GiB, 512MiB; exact de-duplication spills to disk beyond it.
+    /// Memory budget, e.g. 2GiB, 512MiB: half for exact de-duplication, which spills to disk
+    /// beyond it, a quarter for batches in flight, a quarter for readers and the findings
+    /// writer (fewer Parquet encoder threads under a small budget).
     #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = parse_size)]
     pub mem_limit: u64,
 
@@ -143,14 +145,18 @@ pub fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
         .store(total_size(&args.paths), Ordering::Relaxed);
     install_ctrlc(&progress);
 
-    let mut writer = match &findings_path {
-        Some(path) => Some(
-            FindingsWriter::create(path)
-                .with_context(|| format!("opening findings output {}", path.display()))?
-                .encoder_threads(options.threads),
-        ),
-        None => None,
-    };
+    let mut writer =
+        match &findings_path {
+            Some(path) => Some(
+                FindingsWriter::create(path)
+                    .with_context(|| format!("opening findings output {}", path.display()))?
+                    // The scan keeps a quarter of --mem-limit for readers and the findings writer.
+                    .encoder_threads(options.threads.min(
+                        fangxian_report::columnar::encoders_within(options.mem_limit / 4),
+                    )),
+            ),
+            None => None,
+        };
     let recognizer = Recognizer::new();
     let bar =
         (!global.quiet && std::io::stderr().is_terminal()).then(|| spawn_progress_bar(&progress));
