@@ -49,6 +49,24 @@ pub mod social;
 mod table;
 pub mod uscc;
 
+/// The differential check of a validator against its reference (the version it replaced):
+/// the same verdict, and the same canonical value when there is one. Both start from a stale
+/// `canon`, as between the values of a scan, so each must clear it.
+#[cfg(test)]
+pub(crate) fn same_as_reference(
+    ours: impl Fn(&str, &mut String) -> Option<Verdict>,
+    reference: impl Fn(&str, &mut String) -> Option<Verdict>,
+    raw: &str,
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    let (mut a, mut b) = (String::from("stale"), String::from("stale"));
+    let (va, vb) = (ours(raw, &mut a), reference(raw, &mut b));
+    proptest::prop_assert_eq!(va, vb, "{:?}", raw);
+    if va.is_some() {
+        proptest::prop_assert_eq!(a, b, "{:?}", raw);
+    }
+    Ok(())
+}
+
 /// A check a candidate can fail. A failed check on a candidate of the right shape is evidence of
 /// untrue data (法释〔2017〕10号 art. 11), so it is reported, not silently dropped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]

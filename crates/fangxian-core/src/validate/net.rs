@@ -365,19 +365,7 @@ mod tests {
         }
     }
 
-    fn same(
-        ours: fn(&str, &mut String) -> Option<Verdict>,
-        theirs: fn(&str, &mut String) -> Option<Verdict>,
-        raw: &str,
-    ) -> Result<(), proptest::test_runner::TestCaseError> {
-        let (mut a, mut b) = (String::new(), String::new());
-        let (va, vb) = (ours(raw, &mut a), theirs(raw, &mut b));
-        proptest::prop_assert_eq!(va, vb, "{:?}", raw);
-        if va.is_some() {
-            proptest::prop_assert_eq!(a, b, "{:?}", raw);
-        }
-        Ok(())
-    }
+    use crate::validate::same_as_reference as same;
 
     /// Hand-picked edge cases for the differential check (every branch of both validators).
     #[test]

@@ -347,7 +347,6 @@ fn landline_verdict(code: &str, local_len: usize) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::test_runner::TestCaseError;
 
     fn mobile(raw: &str) -> (Option<Verdict>, String) {
         let mut c = String::new();
@@ -492,17 +491,7 @@ mod tests {
         Some(verdict)
     }
 
-    type Validator = fn(&str, &mut String) -> Option<Verdict>;
-
-    fn same(ours: Validator, theirs: Validator, raw: &str) -> Result<(), TestCaseError> {
-        let (mut a, mut b) = (String::from("stale"), String::from("stale"));
-        let (va, vb) = (ours(raw, &mut a), theirs(raw, &mut b));
-        proptest::prop_assert_eq!(va, vb, "{:?}", raw);
-        if va.is_some() {
-            proptest::prop_assert_eq!(a, b, "{:?}", raw);
-        }
-        Ok(())
-    }
+    use crate::validate::same_as_reference as same;
 
     /// Phone-like text: optional country prefix and parenthesised area code, digit groups
     /// (full-width ones too) with every separator, and a few foreign characters.

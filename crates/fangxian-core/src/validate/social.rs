@@ -84,21 +84,7 @@ mod tests {
         ok.then(|| Verdict::pass(ItemKind::WechatId))
     }
 
-    type Validator = fn(&str, &mut String) -> Option<Verdict>;
-
-    fn same(
-        ours: Validator,
-        theirs: Validator,
-        raw: &str,
-    ) -> Result<(), proptest::test_runner::TestCaseError> {
-        let (mut a, mut b) = (String::from("stale"), String::from("stale"));
-        let (va, vb) = (ours(raw, &mut a), theirs(raw, &mut b));
-        proptest::prop_assert_eq!(va, vb, "{:?}", raw);
-        if va.is_some() {
-            proptest::prop_assert_eq!(a, b, "{:?}", raw);
-        }
-        Ok(())
-    }
+    use crate::validate::same_as_reference as same;
 
     proptest::proptest! {
         #![proptest_config(proptest::test_runner::Config::with_cases(8192))]
