@@ -19,9 +19,9 @@
 //! (into Arrow arrays or JSON lines), so that the costly part of writing them runs on every
 //! core. The collector restores input order — input by input, batch by batch — so findings
 //! files are deterministic whatever the threads, hands findings or chunks to the sink, merges
-//! tallies, and returns each batch to its walker's pool. Per-walker pools are what keep this free of deadlock: the
-//! walker of the earliest unfinished input never waits for batches the collector is holding
-//! back for later inputs.
+//! tallies, and returns each batch to its walker's pool. Per-walker pools are what keep this
+//! free of deadlock: the walker of the earliest unfinished input never waits for batches the
+//! collector is holding back for later inputs.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;
@@ -74,8 +74,8 @@ pub enum ScanError {
 pub struct ScanOptions {
     /// Worker threads (≥ 1).
     pub threads: usize,
-    /// Memory budget for the whole scan in bytes; half goes to the exact distinct sets, the
-    /// rest to batches in flight and readers.
+    /// Memory budget for the whole scan in bytes, shared as [`ScanOptions::distinct_budget`],
+    /// [`ScanOptions::batch_budget`] and [`ScanOptions::sink_budget`] say.
     pub mem_limit: u64,
     /// Where the distinct sets spill (system temp dir when `None`).
     pub spill_dir: Option<PathBuf>,
@@ -100,6 +100,25 @@ impl Default for ScanOptions {
             hash_key: None,
             exclude: Vec::new(),
         }
+    }
+}
+
+impl ScanOptions {
+    /// The share of [`ScanOptions::mem_limit`] the exact distinct sets keep in memory before
+    /// they spill: half.
+    pub fn distinct_budget(&self) -> u64 {
+        self.mem_limit / 2
+    }
+
+    /// The share of [`ScanOptions::mem_limit`] for record batches in flight: a quarter.
+    pub fn batch_budget(&self) -> u64 {
+        self.mem_limit / 4
+    }
+
+    /// What [`ScanOptions::mem_limit`] leaves to the readers and the findings sink: a
+    /// quarter (a sink sizes its buffers and threads to it).
+    pub fn sink_budget(&self) -> u64 {
+        self.mem_limit - self.distinct_budget() - self.batch_budget()
     }
 }
 
@@ -234,9 +253,9 @@ pub fn scan(
     // findings of about the same size).
     let pool_size = (threads * 3).clamp(
         3,
-        usize::try_from((options.mem_limit / 4 / (batch_bytes * 3)).max(3)).unwrap_or(3),
+        usize::try_from((options.batch_budget() / (batch_bytes * 3)).max(3)).unwrap_or(3),
     );
-    let tally_budget = options.mem_limit / 2;
+    let tally_budget = options.distinct_budget();
 
     let walker = Walker::new(options.limits.clone())
         .follow_symlinks(options.follow_symlinks)

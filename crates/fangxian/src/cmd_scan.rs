@@ -150,9 +150,8 @@ pub fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
             Some(path) => Some(
                 FindingsWriter::create(path)
                     .with_context(|| format!("opening findings output {}", path.display()))?
-                    // The scan keeps a quarter of --mem-limit for readers and the findings writer.
                     .encoder_threads(options.threads.min(
-                        fangxian_report::columnar::encoders_within(options.mem_limit / 4),
+                        fangxian_report::columnar::encoders_within(options.sink_budget()),
                     )),
             ),
             None => None,
