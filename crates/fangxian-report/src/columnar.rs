@@ -102,7 +102,6 @@ pub struct ParquetFindings<W: Write + Send> {
     builder: BatchBuilder,
     /// The row group being gathered.
     group: Vec<RecordBatch>,
-    group_rows: usize,
     /// Threads to encode row groups on, started with the first full row group.
     encoders: usize,
     pool: Option<EncoderPool>,
@@ -174,7 +173,6 @@ impl<W: Write + Send> ParquetFindings<W> {
             schema,
             builder: BatchBuilder::new(),
             group: Vec::new(),
-            group_rows: 0,
             encoders,
             pool: None,
             sent: 0,
@@ -246,28 +244,33 @@ impl<W: Write + Send> ParquetFindings<W> {
         self.add_batch(batch)
     }
 
+    /// Rows of the row group being gathered.
+    fn group_rows(&self) -> usize {
+        self.group.iter().map(RecordBatch::num_rows).sum()
+    }
+
     /// Adds `batch` to the row groups, sending each one that fills up to the encoders.
     fn add_batch(&mut self, mut batch: RecordBatch) -> Result<(), ParquetError> {
         while batch.num_rows() > 0 {
-            let take = (ROW_GROUP_ROWS - self.group_rows).min(batch.num_rows());
+            let room = ROW_GROUP_ROWS - self.group_rows();
+            let take = room.min(batch.num_rows());
             self.group.push(batch.slice(0, take));
-            self.group_rows += take;
             batch = batch.slice(take, batch.num_rows() - take);
-            if self.group_rows == ROW_GROUP_ROWS {
+            if take == room {
                 self.send_group()?;
             }
         }
         Ok(())
     }
 
-    /// Hands the gathered row group to an encoder thread, first waiting until fewer than
-    /// one row group per encoder is in flight, and appends whatever is encoded by then.
+    /// Hands the gathered row group to an encoder thread (waiting for a free one), then
+    /// appends whatever is encoded by now, waiting until at most one row group per encoder
+    /// is still in flight.
     fn send_group(&mut self) -> Result<(), ParquetError> {
-        if self.group_rows == 0 {
+        if self.group.is_empty() {
             return Ok(());
         }
         let group = mem::take(&mut self.group);
-        self.group_rows = 0;
         let (encoders, index) = (self.encoders, self.sent);
         let pool = match &mut self.pool {
             Some(pool) => pool,

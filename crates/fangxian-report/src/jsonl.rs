@@ -113,15 +113,14 @@ impl ChunkEncoder for JsonlChunkEncoder {
         &mut self,
         findings: &mut dyn ExactSizeIterator<Item = FindingRef<'_>>,
     ) -> io::Result<Chunk> {
+        let rows = findings.len();
         // About 120 bytes per line; one allocation per batch, handed to the writer.
-        let mut lines = Vec::with_capacity(findings.len() * 128);
-        let mut rows = 0;
+        let mut lines = Vec::with_capacity(rows * 128);
         for f in findings {
             encode_line(&mut lines, &f);
-            rows += 1;
         }
         Ok(Chunk {
-            rows,
+            rows: rows as u64,
             data: Box::new(lines),
         })
     }
