@@ -453,6 +453,14 @@ pub enum DedupError {
         /// The I/O error.
         source: io::Error,
     },
+    /// The temporary directory for spill files could not be created.
+    #[error("cannot create a spill directory in {path}: {source}")]
+    SpillDir {
+        /// The directory it was to be created in.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
 }
 
 /// Hashes waiting to be inserted, grouped by shard so that each shard is locked once per
@@ -765,7 +773,7 @@ impl DistinctSets {
             let created = tempfile::Builder::new()
                 .prefix("fangxian-dedup-")
                 .tempdir_in(&parent)
-                .map_err(|source| DedupError::Spill {
+                .map_err(|source| DedupError::SpillDir {
                     path: parent,
                     source,
                 })?;

@@ -27,9 +27,9 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use crossbeam_channel::{bounded, Receiver, Sender};
+use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
 use fangxian_core::recognize::{ColumnProfile, Finding, HeaderHint, Recognizer, Scratch};
 use fangxian_core::validate::date::Date;
 use fangxian_core::validate::{normalize, Signals};
@@ -51,6 +51,9 @@ const PROFILE_SAMPLES: usize = 256;
 /// bytes each) for the queue to stay in the core's cache between filling and inserting, many
 /// enough that each shard's lock is taken for a run of inserts, not for one.
 const FLUSH_HASHES: usize = 16 * 1024;
+
+/// How often a walker waiting for a free batch looks whether the scan was cancelled.
+const CANCEL_POLL: Duration = Duration::from_millis(50);
 /// Problems kept in the summary; beyond this only a count is kept.
 const MAX_PROBLEMS: usize = 10_000;
 
@@ -467,6 +470,26 @@ impl WalkVisitor<'_> {
         }
     }
 
+    /// A batch from this walker's pool, waiting until the collector returns one.
+    ///
+    /// The wait looks at `progress.cancel` every [`CANCEL_POLL`]: when a worker fails, the
+    /// batch it held never comes back and the collector holds every later one for order, so
+    /// a walker waiting on the pool alone would wait for ever.
+    fn pooled_batch(&mut self) -> Result<RecordBatch, FormatError> {
+        loop {
+            match self.pool_rx.recv_timeout(CANCEL_POLL) {
+                Ok(batch) => return Ok(batch),
+                Err(RecvTimeoutError::Timeout) => {
+                    if self.progress.cancel.load(Ordering::Relaxed) {
+                        return Err(FormatError::Cancelled);
+                    }
+                }
+                // The collector stopped (a write error); it reports the cause.
+                Err(RecvTimeoutError::Disconnected) => return Err(FormatError::Cancelled),
+            }
+        }
+    }
+
     fn profile_tables(&mut self, batch: &RecordBatch) -> Vec<Arc<TableProfile>> {
         let mut tables: Vec<Arc<TableProfile>> = Vec::with_capacity(batch.tables().len());
         for table in batch.tables() {
@@ -578,11 +601,7 @@ impl Visitor for WalkVisitor<'_> {
             }
             let mut batch = match self.spare.take() {
                 Some(batch) => batch,
-                None => match self.pool_rx.recv() {
-                    Ok(batch) => batch,
-                    // The collector stopped (a write error); it reports the cause.
-                    Err(_) => return Err(FormatError::Cancelled),
-                },
+                None => self.pooled_batch()?,
             };
             let more = source.next_batch(&mut batch);
             let bytes = source.input_bytes_read();
@@ -966,7 +985,11 @@ fn worker(
         encoder,
     };
     for work in rx {
-        let done = match state.process(work) {
+        // A panic is a bug, but it must not hang the scan: it fails like any worker error.
+        let processed =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| state.process(work)))
+                .unwrap_or_else(|e| Err(ScanError::Worker(panic_message(&e))));
+        let done = match processed {
             Ok(done) => done,
             Err(e) => {
                 // Stop the walk: the counts can no longer be exact, or findings are lost.
