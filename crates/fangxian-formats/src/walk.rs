@@ -108,6 +108,16 @@ pub enum TopInput {
     },
 }
 
+impl TopInput {
+    /// The input's name in reports (`-` for standard input).
+    pub fn name(&self) -> &str {
+        match self {
+            TopInput::Stdin => "-",
+            TopInput::File { name, .. } | TopInput::Unreadable { name, .. } => name,
+        }
+    }
+}
+
 /// One leaf stream with records, being read. Obtained in [`Visitor::source`].
 pub struct Source<'a> {
     name: Arc<str>,

@@ -350,8 +350,10 @@ pub fn scan(
                         let Some((index, input)) = next else { break };
                         visitor.input = index;
                         visitor.batches = 0;
-                        if let Err(FormatError::Cancelled) = walker.read_input(input, &mut visitor)
-                        {
+                        let name = input.name().to_owned();
+                        let read = visitor
+                            .read_guarded(&name, |visitor| walker.read_input(input, visitor));
+                        if let Err(FormatError::Cancelled) = read {
                             // Interrupted, or the workers or collector stopped: the scan is
                             // partial, and the other walkers stop at their next batch.
                             progress.cancel.store(true, Ordering::Relaxed);
@@ -468,6 +470,48 @@ impl WalkVisitor<'_> {
         } else {
             self.problems_dropped += 1;
         }
+    }
+
+    /// Reads one input (`name`) with `read`, which calls back into this visitor.
+    ///
+    /// A panic inside `read` is a bug in a reader, but one input must not stop the scan, nor
+    /// hang it: the input is listed as partial with the panic's message, the collector is
+    /// told how many of its batches were sent (so it moves on past the input), a batch lost
+    /// in the unwinding is replaced, and the walk goes on.
+    fn read_guarded(
+        &mut self,
+        name: &str,
+        read: impl FnOnce(&mut Self) -> Result<(), FormatError>,
+    ) -> Result<(), FormatError> {
+        let inputs_before = self.inputs.len();
+        let panicked = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(self))) {
+            Ok(read) => return read,
+            Err(panic) => panic_message(&panic),
+        };
+        self.problem(Problem {
+            source: name.to_owned(),
+            status: "partial".to_owned(),
+            offset: None,
+            line: None,
+            message: format!(
+                "reading stopped on an internal error (a bug in fangxian: please report it \
+                 with this input): {panicked}"
+            ),
+        });
+        if self.inputs.len() == inputs_before {
+            self.input_done(&FormatInput {
+                name: name.to_owned(),
+                bytes: 0,
+                sha256: None,
+                partial: true,
+                skipped: false,
+            });
+        }
+        // The batch being filled, if any, unwound with the reader: the pool is fixed-size.
+        if self.spare.is_none() {
+            self.spare = Some(RecordBatch::new());
+        }
+        Ok(())
     }
 
     /// A batch from this walker's pool, waiting until the collector returns one.
@@ -1095,4 +1139,71 @@ fn rfc3339_now() -> String {
         rem % 3600 / 60,
         rem % 60
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reader_panic_is_a_problem_of_its_input_and_the_walk_goes_on() {
+        let recognizer = Recognizer::new();
+        let progress = Progress::default();
+        let (work_tx, _work_rx) = bounded::<Work>(4);
+        let (done_tx, done_rx) = bounded::<ToCollector>(4);
+        let (_pool_tx, pool_rx) = bounded::<RecordBatch>(1);
+        let mut visitor = WalkVisitor {
+            recognizer: &recognizer,
+            walker: 0,
+            work_tx,
+            done_tx,
+            pool_rx,
+            input: 7,
+            batches: 0,
+            spare: None,
+            profiles: HashMap::new(),
+            progress: &progress,
+            inputs: Vec::new(),
+            problems: Vec::new(),
+            problems_dropped: 0,
+        };
+        // A reader that sent two batches of its input, then panicked filling a third.
+        let read = visitor.read_guarded("dump.csv", |v| {
+            v.batches = 2;
+            panic!("index out of bounds")
+        });
+        assert!(read.is_ok(), "the walk goes on");
+        assert!(
+            matches!(
+                done_rx.try_recv(),
+                Ok(ToCollector::InputEnd {
+                    input: 7,
+                    batches: 2
+                })
+            ),
+            "the collector is told where the input ended"
+        );
+        assert_eq!(visitor.inputs.len(), 1);
+        assert_eq!(visitor.inputs[0].1.source, "dump.csv");
+        let (input, problem) = &visitor.problems[0];
+        assert_eq!(*input, 7);
+        assert_eq!(problem.source, "dump.csv");
+        assert_eq!(problem.status, "partial");
+        assert!(
+            problem.message.ends_with(": index out of bounds"),
+            "{}",
+            problem.message
+        );
+        assert!(visitor.spare.is_some(), "the lost batch is replaced");
+
+        // An input read to its end, or cancelled, is left as its reader reports it.
+        visitor.input = 8;
+        assert!(visitor.read_guarded("ok.csv", |_| Ok(())).is_ok());
+        assert!(matches!(
+            visitor.read_guarded("stop.csv", |_| Err(FormatError::Cancelled)),
+            Err(FormatError::Cancelled)
+        ));
+        assert_eq!(visitor.problems.len(), 1);
+        assert!(done_rx.try_recv().is_err(), "only readers end those inputs");
+    }
 }
