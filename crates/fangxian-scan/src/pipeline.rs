@@ -189,6 +189,9 @@ struct FindingBuf {
     rows: Vec<FindingSlot>,
     /// Findings of the batch, whether or not `rows` holds them.
     found: u64,
+    /// By field position: the address and length of the column name last put in `text` for
+    /// that position, and its span there ([`FindingBuf::push_name`]).
+    names: Vec<(usize, usize, (u32, u32))>,
 }
 
 struct FindingSlot {
@@ -205,6 +208,33 @@ impl FindingBuf {
         let start = self.text.len();
         self.text.push_str(s);
         (to_u32(start), to_u32(self.text.len()))
+    }
+
+    /// The span of column name `name` of field `field` in the arena, copying it there only
+    /// when that field's last name was another string: the records of a table share their
+    /// column names (one string in the batch), so a name is copied once per batch, not once
+    /// per record. Within a batch, equal address and length mean the same string.
+    fn push_name(&mut self, field: usize, name: &str) -> (u32, u32) {
+        let key = (name.as_ptr() as usize, name.len());
+        if let Some(&(ptr, len, span)) = self.names.get(field) {
+            if (ptr, len) == key {
+                return span;
+            }
+        }
+        let span = self.push_str(name);
+        if field >= self.names.len() {
+            self.names.resize(field + 1, (0, 0, (0, 0)));
+        }
+        self.names[field] = (key.0, key.1, span);
+        span
+    }
+
+    /// Empties the arena for another batch.
+    fn clear(&mut self) {
+        self.text.clear();
+        self.rows.clear();
+        self.names.clear();
+        self.found = 0;
     }
 
     fn get(&self, (start, end): (u32, u32)) -> &str {
@@ -958,7 +988,9 @@ impl Worker<'_> {
                 let (start, end) = match name_span {
                     Some(span) => span,
                     None => {
-                        let span = field.name.map_or((0, 0), |n| findings.push_str(n));
+                        let span = field
+                            .name
+                            .map_or((0, 0), |n| findings.push_name(field_index, n));
                         name_span = Some(span);
                         span
                     }
@@ -1084,9 +1116,7 @@ fn collect(
         batch.clear();
         let _ = pools[done.walker].send(batch);
         let mut findings = done.findings;
-        findings.text.clear();
-        findings.rows.clear();
-        findings.found = 0;
+        findings.clear();
         let _ = spare.send(findings);
         Ok(())
     };
