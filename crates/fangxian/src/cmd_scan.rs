@@ -101,6 +101,12 @@ pub fn run(global: &Global, args: &Args) -> anyhow::Result<ExitCode> {
         (None, None, None) => Some(PathBuf::from("fangxian-out")),
         _ => None,
     };
+    if let Some(tmp) = &args.tmp {
+        // Checked now rather than at the first spill, which may come hours into a scan.
+        if !tmp.is_dir() {
+            anyhow::bail!("--tmp {}: not a directory", tmp.display());
+        }
+    }
     if let Some(dir) = &case_dir {
         fs_err::create_dir_all(dir).context("creating the case folder")?;
     }

@@ -94,3 +94,41 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::error_message;
+
+    /// A library error that says its source and also returns it as its cause, as
+    /// `cannot write {path}: {source}` errors do.
+    #[derive(Debug)]
+    struct Names(std::io::Error);
+
+    impl std::fmt::Display for Names {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "cannot write out.json: {}", self.0)
+        }
+    }
+
+    impl std::error::Error for Names {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn each_cause_is_said_once() {
+        let disk_full = || std::io::Error::other("No space left on device");
+        let err = anyhow::Error::new(Names(disk_full())).context("writing the summary");
+        assert_eq!(
+            error_message(&err),
+            "writing the summary: cannot write out.json: No space left on device"
+        );
+        // Causes that the error above them does not say are kept, in order.
+        let err = anyhow::Error::new(disk_full()).context("writing the summary");
+        assert_eq!(
+            error_message(&err),
+            "writing the summary: No space left on device"
+        );
+    }
+}

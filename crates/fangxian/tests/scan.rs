@@ -228,42 +228,24 @@ fn default_case_folder_holds_all_outputs_and_exit_codes_say_found() {
 }
 
 #[test]
-fn a_spill_directory_that_cannot_be_made_fails_cleanly() {
-    // Regression: a worker whose spill failed lost its batch, the walker waited for ever for
-    // that batch to come back, and the scan hung.
+fn a_tmp_that_is_not_a_directory_is_refused_before_scanning() {
+    // (A spill that fails during the scan ends it with its cause instead of hanging it:
+    // fangxian-scan's tests/worker_failures.rs.)
     let dir = tempfile::tempdir().unwrap();
-    let mut csv = String::from("姓名,手机号,电子邮箱\n");
-    for n in 0..60_000u32 {
-        csv.push_str(&format!("张伟,139{n:08},user{n}@example.com\n"));
-    }
-    write(&dir.path().join("big.csv"), csv.as_bytes());
+    write(&dir.path().join("hotel.csv"), HOTEL_CSV.as_bytes());
     write(&dir.path().join("not-a-dir"), b"");
-    let out = fangxian(
-        &[
-            "scan",
-            "big.csv",
-            "--mem-limit",
-            "1MiB",
-            "--tmp",
-            "not-a-dir",
-        ],
-        dir.path(),
-    );
-    assert_exit(&out, 2);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("cannot create a spill directory in not-a-dir"),
-        "{stderr}"
-    );
-    assert_eq!(
-        stderr.matches("Not a directory").count(),
-        1,
-        "the cause is said once: {stderr}"
-    );
-    // Nothing that looks complete is left.
-    let case = dir.path().join("fangxian-out");
-    for name in ["findings.parquet", "summary.json", "report.html"] {
-        assert!(!case.join(name).exists(), "{name} written by a failed scan");
+    for tmp in ["not-a-dir", "missing"] {
+        let out = fangxian(&["scan", "hotel.csv", "--tmp", tmp], dir.path());
+        assert_exit(&out, 2);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.trim_end(),
+            format!("error: --tmp {tmp}: not a directory"),
+        );
+        assert!(
+            !dir.path().join("fangxian-out").exists(),
+            "nothing is written before the scan starts"
+        );
     }
 }
 
