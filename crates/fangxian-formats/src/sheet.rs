@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::io::{Read, Seek};
 use std::sync::Arc;
 
-use calamine::{Data, Ods, Range, Reader, Xls, Xlsx};
+use calamine::{Cell, Data, DataRef, Ods, Range, Reader, Xls, Xlsx, XlsxError};
 
 use crate::batch::{BatchWriter, Table};
 use crate::reader::{Common, RecordSource};
@@ -43,13 +43,58 @@ impl<RS: Read + Seek> Book<RS> {
         }
     }
 
-    fn range(&mut self, name: &str) -> Result<Range<Data>, String> {
+    /// The sheet as calamine's dense grid. An xlsx sheet whose cells span more than
+    /// `max_cells` (its bounding box) is refused instead of allocated.
+    fn range(&mut self, name: &str, max_cells: u64) -> Result<Range<Data>, String> {
         guarded(|| match self {
-            Book::Xlsx(b) => b.worksheet_range(name).map_err(|e| e.to_string()),
+            Book::Xlsx(b) => xlsx_range(b, name, max_cells),
             Book::Xls(b) => b.worksheet_range(name).map_err(|e| e.to_string()),
             Book::Ods(b) => b.worksheet_range(name).map_err(|e| e.to_string()),
         })
     }
+}
+
+/// `Xlsx::worksheet_range` with a bound: calamine lays a sheet out as a dense grid of its
+/// bounding box, so a few hundred bytes naming one cell at `XFD1048576` would ask for 17·10⁹
+/// cells (hundreds of GiB) and abort the process. The cells are read one by one (as calamine
+/// does) and the sheet is refused as soon as their bounding box exceeds `max_cells`. They are
+/// then sorted by position: `Range::from_sparse` takes the row bounds from the first and last
+/// cell, and rows out of order (`<row r="9">` before `<row r="1">`) would underflow there.
+fn xlsx_range<RS: Read + Seek>(
+    b: &mut Xlsx<RS>,
+    name: &str,
+    max_cells: u64,
+) -> Result<Range<Data>, String> {
+    let mut reader = match b.worksheet_cells_reader(name) {
+        Ok(r) => r,
+        // A chart sheet: no cells (calamine's own answer).
+        Err(XlsxError::NotAWorksheet(_)) => return Ok(Range::default()),
+        Err(e) => return Err(e.to_string()),
+    };
+    let mut cells: Vec<Cell<Data>> = Vec::new();
+    let (mut r0, mut r1, mut c0, mut c1) = (u32::MAX, 0u32, u32::MAX, 0u32);
+    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        (r0, r1, c0, c1) = (r0.min(r), r1.max(r), c0.min(c), c1.max(c));
+        let area = (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1);
+        if area > max_cells {
+            return Err(format!(
+                "its cells span rows {}..={} and columns {}..={}, more than {max_cells} cells \
+                 laid out in memory (Limits::max_spill_bytes)",
+                u64::from(r0) + 1,
+                u64::from(r1) + 1,
+                u64::from(c0) + 1,
+                u64::from(c1) + 1
+            ));
+        }
+        cells.push(Cell::new((r, c), Data::from(cell.get_value().clone())));
+    }
+    // Stable: of two cells at one position the later still wins, as in calamine.
+    cells.sort_by_key(Cell::get_position);
+    Ok(Range::from_sparse(cells))
 }
 
 pub(crate) struct SheetReader<RS: Read + Seek> {
@@ -61,6 +106,8 @@ pub(crate) struct SheetReader<RS: Read + Seek> {
     scratch: String,
     /// The book is xlsx: its strings carry `_xHHHH_` escapes.
     ooxml: bool,
+    /// Largest xlsx sheet grid, in cells (see `xlsx_range`).
+    max_cells: u64,
 }
 
 /// Appends a cell's text. `ooxml`: the cell comes from an xlsx file, whose strings escape
@@ -110,9 +157,11 @@ fn push_ooxml_unescaped(s: &str, out: &mut String) {
 }
 
 impl<RS: Read + Seek> SheetReader<RS> {
-    pub(crate) fn new(book: Book<RS>, c: Common) -> Self {
+    /// `max_bytes`: the memory one sheet's grid may take.
+    pub(crate) fn new(book: Book<RS>, c: Common, max_bytes: u64) -> Self {
         let names = book.names();
         SheetReader {
+            max_cells: max_bytes / std::mem::size_of::<Data>() as u64,
             ooxml: matches!(book, Book::Xlsx(_)),
             book,
             c,
@@ -140,7 +189,7 @@ impl<RS: Read + Seek> SheetReader<RS> {
         while self.at < self.names.len() {
             let name = self.names[self.at].clone();
             self.at += 1;
-            match self.book.range(&name) {
+            match self.book.range(&name, self.max_cells) {
                 Ok(range) => {
                     let height = range.height();
                     let sample: Vec<Vec<String>> = (0..height.min(50))

@@ -1024,7 +1024,9 @@ impl Walker {
         let diag = Diag::new(source.clone());
         match crate::sheet::Book::open(rs, format) {
             Ok(book) => {
-                let reader = crate::sheet::SheetReader::new(book, self.common(&diag));
+                // One sheet's grid is held in memory: bounded like the workbook itself.
+                let max = self.limits.max_spill_bytes.min(self.limits.max_total_bytes);
+                let reader = crate::sheet::SheetReader::new(book, self.common(&diag), max);
                 self.run(top, source, format, None, Box::new(reader), &diag, v)
             }
             Err(message) => {

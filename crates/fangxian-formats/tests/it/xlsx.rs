@@ -26,6 +26,15 @@ fn sheet_xml(rows: &[&[&str]]) -> String {
 }
 
 pub fn xlsx(sheets: &[(&str, &[&[&str]])]) -> Vec<u8> {
+    let xml: Vec<(&str, String)> = sheets
+        .iter()
+        .map(|(name, rows)| (*name, sheet_xml(rows)))
+        .collect();
+    xlsx_xml(&xml)
+}
+
+/// A workbook whose worksheets are given as XML.
+fn xlsx_xml(sheets: &[(&str, String)]) -> Vec<u8> {
     let mut ct = String::from(
         r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#,
     );
@@ -36,14 +45,14 @@ pub fn xlsx(sheets: &[(&str, &[&[&str]])]) -> Vec<u8> {
         r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
     );
     let mut files: Vec<(String, String)> = Vec::new();
-    for (i, (name, rows)) in sheets.iter().enumerate() {
+    for (i, (name, xml)) in sheets.iter().enumerate() {
         let n = i + 1;
         ct.push_str(&format!(r#"<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#));
         wb.push_str(&format!(
             r#"<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>"#
         ));
         rels.push_str(&format!(r#"<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>"#));
-        files.push((format!("xl/worksheets/sheet{n}.xml"), sheet_xml(rows)));
+        files.push((format!("xl/worksheets/sheet{n}.xml"), xml.clone()));
     }
     ct.push_str("</Types>");
     wb.push_str("</sheets></workbook>");
@@ -133,6 +142,38 @@ fn workbook_bomb_is_refused_before_calamine_inflates_it() {
     // With the default limits the same workbook is read.
     let c = read_bytes("ok.xlsx", &book);
     assert_eq!(c.records.len(), 20_000);
+}
+
+/// Found by the `formats_sheet` fuzz target: calamine lays a sheet out as a dense grid of its
+/// bounding box, so one far cell asked for 17·10⁹ cells and aborted the process.
+#[test]
+fn a_far_cell_is_refused_not_allocated_and_rows_may_come_in_any_order() {
+    let open = r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#;
+    let far = format!(
+        r#"{open}<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#
+    );
+    // Rows out of order: calamine takes the row bounds from the first and last cell.
+    let unsorted = format!(
+        r#"{open}<row r="3"><c r="A3" t="inlineStr"><is><t>x</t></is></c><c r="B3"><v>3</v></c></row><row r="1"><c r="A1" t="inlineStr"><is><t>y</t></is></c><c r="B1"><v>1</v></c></row></sheetData></worksheet>"#
+    );
+    let book = xlsx_xml(&[("far", far), ("unsorted", unsorted)]);
+    let c = read_bytes("far.xlsx", &book);
+    let msg = c.all_messages();
+    assert!(
+        msg.contains("far") && msg.contains("1048576") && msg.contains("max_spill_bytes"),
+        "{msg}"
+    );
+    // The other sheet is read, its rows in sheet order.
+    assert_eq!(c.flat(), ["1:y", "1:1", "2:x", "2:3"]);
+    // A far cell within the limit is read: the grid spans 16384 columns of one row.
+    let wide = format!(
+        r#"{open}<row r="1"><c r="A1"><v>7</v></c><c r="XFD1"><v>8</v></c></row></sheetData></worksheet>"#
+    );
+    let c = read_bytes("wide.xlsx", &xlsx_xml(&[("wide", wide)]));
+    let values: Vec<_> = c.rows.iter().map(|r| r.value.as_str()).collect();
+    assert_eq!(values.first(), Some(&"7"));
+    assert_eq!(values.last(), Some(&"8"));
+    assert_eq!(values.len(), 16384);
 }
 
 #[test]
