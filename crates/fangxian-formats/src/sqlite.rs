@@ -38,6 +38,19 @@ fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// The statement's column names, or `None` when one is not valid UTF-8: rusqlite 0.32 panics
+/// on such a name (`Statement::column_names` has no error path), and a corrupt or hostile
+/// schema can hold one. The rows are still read, by position.
+fn column_names(stmt: &rusqlite::Statement<'_>) -> Option<Vec<String>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        stmt.column_names()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }))
+    .ok()
+}
+
 impl SqliteReader {
     pub(crate) fn open(path: &Path, c: Common, spill: Option<Spill>) -> Result<Self, Error> {
         let malformed = |e: rusqlite::Error| Error::Malformed {
@@ -66,24 +79,29 @@ impl SqliteReader {
         let mut tables = Vec::new();
         for name in names {
             let quoted = quote(&name);
-            let header: Vec<String> = match conn.prepare(&format!("SELECT * FROM {quoted} LIMIT 0"))
-            {
-                Ok(stmt) => stmt
-                    .column_names()
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
+            let header = match conn.prepare(&format!("SELECT * FROM {quoted} LIMIT 0")) {
+                Ok(stmt) => column_names(&stmt),
                 Err(e) => {
                     c.diag
                         .warn(None, None, format!("table {name}: {e}; skipped"));
                     continue;
                 }
             };
+            if header.is_none() {
+                c.diag.warn(
+                    None,
+                    None,
+                    format!(
+                        "table {name}: a column name is not valid UTF-8 (corrupt schema); \
+                         read without column names"
+                    ),
+                );
+            }
             let has_rowid = conn
                 .prepare(&format!("SELECT rowid FROM {quoted} LIMIT 0"))
                 .is_ok();
             tables.push(TableCursor {
-                table: Arc::new(Table::new(name, Some(header))),
+                table: Arc::new(Table::new(name, header)),
                 quoted,
                 last_rowid: has_rowid.then_some(i64::MIN),
                 offset: 0,

@@ -47,6 +47,32 @@ fn every_table_file_and_from_archive() {
     assert_eq!(c.done[0].name, "db.tgz!/x.db");
 }
 
+/// Found by the `formats_sqlite` fuzz target: rusqlite panics on a column name that is not
+/// valid UTF-8, which a corrupt schema can hold.
+#[test]
+fn a_column_name_that_is_not_utf8_reads_the_rows_by_position() {
+    let dir = tempdir();
+    let db = dir.path().join("x.db");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t (zq1 TEXT, ok TEXT); INSERT INTO t VALUES ('a', '13800138000');",
+        )
+        .unwrap();
+    }
+    let mut bytes = std::fs::read(&db).unwrap();
+    // Same length, so the schema record stays well-formed; only its text is no longer UTF-8.
+    let at = bytes.windows(3).position(|w| w == b"zq1").unwrap();
+    bytes[at..at + 3].copy_from_slice(b"\xff\xfe1");
+    let c = read_bytes("bad-name.db", &bytes);
+    assert_eq!(c.flat(), ["1:a", "1:13800138000"]);
+    let msg = c.all_messages();
+    assert!(
+        msg.contains("table t") && msg.contains("not valid UTF-8"),
+        "{msg}"
+    );
+}
+
 #[test]
 fn corrupt_database_is_an_error_not_a_panic() {
     let mut bytes = b"SQLite format 3\0".to_vec();
