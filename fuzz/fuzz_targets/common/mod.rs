@@ -165,7 +165,10 @@ fn route_log() -> bool {
 /// Did some source of the walk go to the intended reader? Logs the answer when
 /// `FANGXIAN_FUZZ_ROUTE=1`, and keeps inputs that missed out of the corpus.
 pub fn routed(target: &str, seen: &Seen, want: impl Fn(&Route) -> bool) -> Corpus {
-    let hit = seen.sources.iter().find(|r| want(r));
+    // A source that was read beats the same reader's error for it (JSON that ends malformed
+    // gives both).
+    let hit = (seen.sources.iter().find(|r| r.read && want(r)))
+        .or_else(|| seen.sources.iter().find(|r| want(r)));
     if route_log() {
         let (f, e, read) = hit
             .or(seen.sources.first())
