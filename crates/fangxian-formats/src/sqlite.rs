@@ -130,7 +130,6 @@ impl SqliteReader {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let arg = cur.last_rowid.unwrap_or(cur.offset);
         let mut rows = stmt.query([arg])?;
-        let t = w.table(&cur.table);
         let mut n = 0;
         while let Some(row) = rows.next()? {
             n += 1;
@@ -139,6 +138,9 @@ impl SqliteReader {
             }
             cur.offset += 1;
             self.c.index += 1;
+            // Per row: skipping an over-long row (`w.abort`) drops the table from the batch
+            // when no kept record uses it yet, so an index taken before the loop could dangle.
+            let t = w.table(&cur.table);
             w.begin(self.c.index, t);
             let ncols = row.as_ref().column_count();
             let mut too_long = false;

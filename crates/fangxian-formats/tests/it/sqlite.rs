@@ -73,6 +73,36 @@ fn a_column_name_that_is_not_utf8_reads_the_rows_by_position() {
     );
 }
 
+/// Found by the `formats_sqlite` fuzz target: when the first row of a batch was skipped as
+/// too long, the rows after it pointed at a table the batch no longer held (a panic when the
+/// record's table was read).
+#[test]
+fn rows_after_an_over_long_first_row_keep_their_table() {
+    let dir = tempdir();
+    let db = dir.path().join("x.db");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT);
+             INSERT INTO t VALUES (1, printf('%.200c', 'x')), (2, 'ok'), (3, 'fine');",
+        )
+        .unwrap();
+    }
+    let bytes = std::fs::read(&db).unwrap();
+    let c = read_with(
+        "long.db",
+        &bytes,
+        fangxian_formats::Limits::default().max_record_len(64),
+    );
+    assert_eq!(c.flat(), ["2:id=2", "2:note=ok", "3:id=3", "3:note=fine"]);
+    assert!(c.rows.iter().all(|r| r.table == "t"));
+    let msg = c.all_messages();
+    assert!(
+        msg.contains("row 1 of table t") && msg.contains("record limit"),
+        "{msg}"
+    );
+}
+
 #[test]
 fn corrupt_database_is_an_error_not_a_panic() {
     let mut bytes = b"SQLite format 3\0".to_vec();
