@@ -96,11 +96,16 @@ static LAST_PANIC: Mutex<String> = Mutex::new(String::new());
 /// panic unwinds as it does in production: the sheet reader runs calamine under
 /// `catch_unwind` (a hostile workbook's parser panic becomes an error for that workbook), and
 /// such panics are contained here too. A panic that escapes the readers still aborts, in
-/// [`read`], with its message. With `FANGXIAN_FUZZ_ROUTE=1` every panic is printed.
+/// [`read`], with its message (and its backtrace when `RUST_BACKTRACE` is set: unwinding has
+/// lost the stack by then). With `FANGXIAN_FUZZ_ROUTE=1` every panic is printed.
 pub fn contain_caught_panics() {
     drop(std::panic::take_hook());
     std::panic::set_hook(Box::new(|info| {
-        let msg = info.to_string();
+        let trace = std::backtrace::Backtrace::capture();
+        let msg = match trace.status() {
+            std::backtrace::BacktraceStatus::Captured => format!("{info}\n{trace}"),
+            _ => info.to_string(),
+        };
         if route_log() {
             eprintln!("panic (contained unless reported as escaped): {msg}");
         }
