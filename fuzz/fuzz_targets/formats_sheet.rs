@@ -6,12 +6,10 @@
 //! way the sniffer routes it to the sheet reader. Must never panic, hang or allocate without
 //! bound.
 //!
-//! The xls half runs only with `FANGXIAN_FUZZ_XLS=1`: calamine 0.26's OLE/CFB and BIFF
-//! parsing allocates from unchecked header fields (a sector id from the header's DIFAT makes
-//! `cfb::Sectors::get` resize a buffer to id × 512 bytes; a FAT cycle grows a chain for ever),
-//! which aborts the process within seconds of fuzzing. `catch_unwind` cannot contain an
-//! allocation failure, so this needs a guard in front of calamine or a fixed calamine; until
-//! then the smoke run in CI would always be red. Without the variable every input is xlsx.
+//! The xls half patches a real BIFF8 workbook. calamine 0.26 allocates from unchecked fields of
+//! it (a sector number from the header made it grow a buffer to a terabyte, which aborts:
+//! `catch_unwind` cannot contain an allocation failure); the reader now re-writes every legacy
+//! workbook through `xls_guard` first, and this half checks that guard.
 //!
 //! calamine also panics on some workbooks (a shared-string index past the table). The sheet
 //! reader runs it under `catch_unwind` and reports an error for that workbook, so this target
@@ -23,7 +21,6 @@
 mod common;
 
 use std::io::Write;
-use std::sync::OnceLock;
 
 use fangxian_formats::Format;
 use libfuzzer_sys::{fuzz_target, Corpus};
@@ -91,17 +88,12 @@ fn xlsx(which: u8, body: &[u8]) -> Vec<u8> {
     ])
 }
 
-fn xls_enabled() -> bool {
-    static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("FANGXIAN_FUZZ_XLS").is_some_and(|v| v == "1"))
-}
-
 // calamine panics on some hostile workbooks; production contains them (sheet::guarded).
 fuzz_target!(init: common::contain_caught_panics(), |data: &[u8]| -> Corpus {
     let [mode, lim, body @ ..] = data else {
         return Corpus::Reject;
     };
-    let (book, want) = if mode & 1 == 0 || !xls_enabled() {
+    let (book, want) = if mode & 1 == 0 {
         let body = if mode & 0x80 != 0 {
             body.to_vec()
         } else {

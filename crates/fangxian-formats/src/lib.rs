@@ -90,6 +90,7 @@ mod sql;
 mod sqlite;
 mod text;
 mod walk;
+mod xls_guard;
 
 pub use batch::{Field, Fields, Record, RecordBatch, Records, Table};
 pub use decode::TextEncoding;

@@ -3,7 +3,7 @@
 //! bounded by `Limits::max_spill_bytes` when it had to be copied.
 
 use std::fmt::Write as _;
-use std::io::{Read, Seek};
+use std::io::{Cursor, Read, Seek};
 use std::sync::Arc;
 
 use calamine::{Cell, Data, DataRef, Ods, Range, Reader, Xls, Xlsx, XlsxError};
@@ -15,7 +15,8 @@ use crate::Error;
 
 pub(crate) enum Book<RS: Read + Seek> {
     Xlsx(Xlsx<RS>),
-    Xls(Xls<RS>),
+    /// A legacy workbook, re-written by [`crate::xls_guard::sanitize`].
+    Xls(Xls<Cursor<Vec<u8>>>),
     Ods(Ods<RS>),
 }
 
@@ -27,11 +28,16 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
 }
 
 impl<RS: Read + Seek> Book<RS> {
-    pub(crate) fn open(rs: RS, format: Format) -> Result<Self, String> {
+    /// Opens a workbook; `max_bytes` is the memory one sheet's grid may take (a legacy
+    /// workbook's stream is bounded by it too).
+    pub(crate) fn open(rs: RS, format: Format, max_bytes: u64) -> Result<Self, String> {
         guarded(|| match format {
             Format::Xlsx => Xlsx::new(rs).map(Book::Xlsx).map_err(|e| e.to_string()),
             Format::Ods => Ods::new(rs).map(Book::Ods).map_err(|e| e.to_string()),
-            _ => Xls::new(rs).map(Book::Xls).map_err(|e| e.to_string()),
+            _ => {
+                let safe = crate::xls_guard::sanitize(rs, max_bytes, max_cells(max_bytes))?;
+                Xls::new(safe).map(Book::Xls).map_err(|e| e.to_string())
+            }
         })
     }
 
@@ -95,6 +101,11 @@ fn xlsx_range<RS: Read + Seek>(
     // Stable: of two cells at one position the later still wins, as in calamine.
     cells.sort_by_key(Cell::get_position);
     Ok(Range::from_sparse(cells))
+}
+
+/// Cells of calamine's grid that fit in `max_bytes`.
+fn max_cells(max_bytes: u64) -> u64 {
+    max_bytes / std::mem::size_of::<Data>() as u64
 }
 
 pub(crate) struct SheetReader<RS: Read + Seek> {
@@ -161,7 +172,7 @@ impl<RS: Read + Seek> SheetReader<RS> {
     pub(crate) fn new(book: Book<RS>, c: Common, max_bytes: u64) -> Self {
         let names = book.names();
         SheetReader {
-            max_cells: max_bytes / std::mem::size_of::<Data>() as u64,
+            max_cells: max_cells(max_bytes),
             ooxml: matches!(book, Book::Xlsx(_)),
             book,
             c,

@@ -1022,10 +1022,10 @@ impl Walker {
     ) -> Result<(), Error> {
         let source: Arc<str> = name.into();
         let diag = Diag::new(source.clone());
-        match crate::sheet::Book::open(rs, format) {
+        // One sheet's grid is held in memory: bounded like the workbook itself.
+        let max = self.limits.max_spill_bytes.min(self.limits.max_total_bytes);
+        match crate::sheet::Book::open(rs, format, max) {
             Ok(book) => {
-                // One sheet's grid is held in memory: bounded like the workbook itself.
-                let max = self.limits.max_spill_bytes.min(self.limits.max_total_bytes);
                 let reader = crate::sheet::SheetReader::new(book, self.common(&diag), max);
                 self.run(top, source, format, None, Box::new(reader), &diag, v)
             }

@@ -219,6 +219,38 @@ fn legacy_xls_every_sheet() {
     assert_eq!(tables, ["客户", "raw"]);
 }
 
+#[test]
+fn a_legacy_workbook_is_checked_before_calamine_reads_it() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/formats/book.xls");
+    let book = std::fs::read(path).unwrap();
+    let original = read_bytes("book.xls", &book);
+    assert_eq!(original.records.len(), 4, "{}", original.all_messages());
+
+    // Regression (fuzz/regressions/formats_sheet/xls-cfb-sector-past-the-file): nine bytes of
+    // the header rewritten so that an unused slot of its sector table reads 0x77E172FF.
+    // calamine fetched every slot and grew a buffer to that sector (a terabyte): the process
+    // aborted. The container's own chains are intact, so the workbook now reads as before.
+    let mut junk_slot = book.clone();
+    junk_slot[0x61..0x6A].copy_from_slice(&[0x72, 0xe1, 0x77, 0x26, 0x61, 0x6d, 0x70, 0x3b, 0x22]);
+    let c = read_bytes("book.xls", &junk_slot);
+    assert!(c.errors.is_empty(), "{}", c.all_messages());
+    assert_eq!(c.rows, original.rows);
+
+    // A directory starting at a sector far past the end of the file: refused, with the
+    // input's name (calamine would have grown its buffer to that sector too).
+    let mut far_directory = book;
+    far_directory[0x30..0x34].copy_from_slice(&0x7000_0000u32.to_le_bytes());
+    let c = read_bytes("bad.xls", &far_directory);
+    assert!(c.rows.is_empty());
+    assert_eq!(c.errors.len(), 1, "{}", c.all_messages());
+    assert!(
+        c.errors[0].contains("bad.xls") && c.errors[0].contains("damaged compound file"),
+        "{}",
+        c.errors[0]
+    );
+}
+
 /// A minimal OpenDocument spreadsheet: mimetype, manifest and content.xml.
 fn ods(rows: &[&[&str]]) -> Vec<u8> {
     let mut content = String::from(
