@@ -75,6 +75,7 @@
 #![deny(missing_docs)]
 
 mod batch;
+mod contained;
 mod container;
 mod csv;
 mod decode;
@@ -93,6 +94,7 @@ mod walk;
 mod xls_guard;
 
 pub use batch::{Field, Fields, Record, RecordBatch, Records, Table};
+pub use contained::quiet_contained_panics;
 pub use decode::TextEncoding;
 pub use error::{Error, Warning};
 pub use limits::Limits;

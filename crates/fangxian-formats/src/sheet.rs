@@ -23,7 +23,7 @@ pub(crate) enum Book<RS: Read + Seek> {
 /// Runs a calamine call, turning a panic inside it into an error: a hostile workbook must
 /// not take the whole scan down (calamine parses untrusted XML and BIFF records).
 fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+    crate::contained::contain(f)
         .unwrap_or_else(|_| Err("the spreadsheet parser failed on this file".to_string()))
 }
 

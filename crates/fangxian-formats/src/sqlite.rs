@@ -42,12 +42,12 @@ fn quote(name: &str) -> String {
 /// on such a name (`Statement::column_names` has no error path), and a corrupt or hostile
 /// schema can hold one. The rows are still read, by position.
 fn column_names(stmt: &rusqlite::Statement<'_>) -> Option<Vec<String>> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    crate::contained::contain(|| {
         stmt.column_names()
             .into_iter()
             .map(str::to_string)
             .collect()
-    }))
+    })
     .ok()
 }
 

@@ -48,6 +48,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Panics of third-party parsers on hostile files are caught and reported as problems of
+    // their input; the default hook would also print each as if fangxian had crashed.
+    fangxian_formats::quiet_contained_panics();
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Assess(args) => cmd_assess::run(&cli.global, args),

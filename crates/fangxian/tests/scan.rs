@@ -250,6 +250,33 @@ fn a_tmp_that_is_not_a_directory_is_refused_before_scanning() {
 }
 
 #[test]
+fn a_parser_panic_on_a_hostile_file_is_a_problem_not_a_crash_message() {
+    // rusqlite 0.32 panics on a column name that is not UTF-8; the reader catches it, reads
+    // the rows by position and warns. The panic is not printed as if fangxian had crashed.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bad.db");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t (zq1 TEXT, 手机号 TEXT); INSERT INTO t VALUES ('a', '13912345678');",
+        )
+        .unwrap();
+    }
+    let mut bytes = std::fs::read(&db).unwrap();
+    let at = bytes.windows(3).position(|w| w == b"zq1").unwrap();
+    bytes[at..at + 3].copy_from_slice(b"\xff\xfe1");
+    std::fs::write(&db, bytes).unwrap();
+    let out = fangxian(&["scan", "bad.db", "--summary", "s.json"], dir.path());
+    assert_exit(&out, 0);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let s = read_json(&dir.path().join("s.json"));
+    assert_eq!(s["items"]["cn_mobile"]["found"], 1);
+    let problems = s["problems"].to_string();
+    assert!(problems.contains("not valid UTF-8"), "{problems}");
+}
+
+#[test]
 fn many_small_files_do_not_starve_the_pipeline() {
     // Regression: each source used to keep one batch from the fixed pool; more sources than
     // batches in flight hung the scan.
