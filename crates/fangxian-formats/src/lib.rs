@@ -84,6 +84,7 @@ mod error;
 mod input;
 mod json;
 mod limits;
+mod ods_guard;
 mod reader;
 mod sheet;
 mod sniff;

@@ -33,7 +33,11 @@ impl<RS: Read + Seek> Book<RS> {
     pub(crate) fn open(rs: RS, format: Format, max_bytes: u64) -> Result<Self, String> {
         guarded(|| match format {
             Format::Xlsx => Xlsx::new(rs).map(Book::Xlsx).map_err(|e| e.to_string()),
-            Format::Ods => Ods::new(rs).map(Book::Ods).map_err(|e| e.to_string()),
+            Format::Ods => {
+                let mut rs = rs;
+                crate::ods_guard::check(&mut rs, max_bytes, max_cells(max_bytes))?;
+                Ods::new(rs).map(Book::Ods).map_err(|e| e.to_string())
+            }
             _ => {
                 let safe = crate::xls_guard::sanitize(rs, max_bytes, max_cells(max_bytes))?;
                 Xls::new(safe).map(Book::Xls).map_err(|e| e.to_string())

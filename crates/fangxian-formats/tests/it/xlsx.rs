@@ -266,6 +266,11 @@ fn ods(rows: &[&[&str]]) -> Vec<u8> {
         content.push_str("</table:table-row>");
     }
     content.push_str("</table:table></office:spreadsheet></office:body></office:document-content>");
+    ods_with(&content)
+}
+
+/// An OpenDocument spreadsheet whose content.xml is `content`.
+fn ods_with(content: &str) -> Vec<u8> {
     let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
     zip(&[
         (
@@ -275,6 +280,23 @@ fn ods(rows: &[&[&str]]) -> Vec<u8> {
         ("META-INF/manifest.xml", manifest.as_bytes()),
         ("content.xml", content.as_bytes()),
     ])
+}
+
+#[test]
+fn an_opendocument_sheet_whose_repeats_would_fill_memory_is_refused() {
+    // Regression: 1.3 KB declaring one value over 16,384 columns and 1,048,576 rows made
+    // calamine lay out 17·10⁹ cells (24 GB, never finishing).
+    let bomb = ods_with(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="s"><table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>13912345678</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
+    );
+    let c = read_bytes("bomb.ods", &bomb);
+    assert!(c.rows.is_empty());
+    assert_eq!(c.errors.len(), 1, "{}", c.all_messages());
+    assert!(
+        c.errors[0].contains("bomb.ods") && c.errors[0].contains("repeated rows and cells"),
+        "{}",
+        c.errors[0]
+    );
 }
 
 #[test]
