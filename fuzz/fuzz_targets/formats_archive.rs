@@ -3,25 +3,13 @@
 //! both the container parsers and the readers behind them see hostile data.
 #![no_main]
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::io::Write;
 
-use fangxian_formats::{Error, Limits, RecordBatch, Source, Visitor, Walker};
+use fangxian_formats::Limits;
 use libfuzzer_sys::fuzz_target;
-
-struct ReadAll(RecordBatch);
-
-impl Visitor for ReadAll {
-    fn source(&mut self, src: &mut Source<'_>) -> Result<(), Error> {
-        while src.next_batch(&mut self.0)? {
-            for record in self.0.records() {
-                for field in record.fields() {
-                    let _ = (field.name, field.value.len());
-                }
-            }
-        }
-        Ok(())
-    }
-}
 
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -81,6 +69,5 @@ fuzz_target!(|data: &[u8]| {
         .max_json_depth(64)
         .max_spill_bytes(8 << 20)
         .batch_bytes(4 << 10);
-    let mut r = &container[..];
-    let _ = Walker::new(limits).read_stream("fuzz", &mut r, &mut ReadAll(RecordBatch::new()));
+    let _ = common::read(&container, limits);
 });
